@@ -1,0 +1,5 @@
+"""`python -m academichub` runs the CLI."""
+
+from academichub.cli import main
+
+main()

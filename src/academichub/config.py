@@ -1,0 +1,120 @@
+"""Settings: built once from a TOML file and ACADEMICHUB_* variables, then passed in.
+
+This is the only module that reads the environment. Precedence: explicit
+arguments > environment > TOML file (`$ACADEMICHUB_CONFIG`, else
+`$ACADEMICHUB_HOME/config.toml`) > defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from academichub.errors import ConfigError
+
+# Published limits, as seconds between requests to one host (RELIABILITY.md, provider rules).
+DEFAULT_HOST_INTERVALS_S: dict[str, float] = {
+    "export.arxiv.org": 3.0,
+    "rss.arxiv.org": 3.0,
+    "oaipmh.arxiv.org": 3.0,
+    "arxiv.org": 3.0,
+    "api.biorxiv.org": 1.0,
+    "connect.biorxiv.org": 1.0,
+    "api.crossref.org": 0.2,  # public pool 5/s; the x-rate-limit-* headers override this
+    "eutils.ncbi.nlm.nih.gov": 0.34,  # 3/s without an API key
+    "api.openalex.org": 0.1,
+}
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Field names map to ACADEMICHUB_<NAME> variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ACADEMICHUB_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    home: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("academichub")))
+    database_url: str = ""  # empty: sqlite file academichub.db in home
+    contact_email: str = ""
+    user_agent: str = "AcademicHub/0.1 (+https://github.com/academichub/academichub)"
+
+    # Fetching
+    allow_private_networks: bool = False  # tests only: lets the client reach loopback servers
+    connect_timeout_s: float = 10.0
+    fetch_timeout_s: float = 30.0
+    max_body_bytes: int = 16 * 1024 * 1024
+    max_redirects: int = 5
+    max_retries: int = 3
+    backoff_base_s: float = 2.0
+    retry_after_cap_s: float = 120.0
+    refetch_unconditional_after_s: float = 12 * 3600
+    host_intervals_s: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_HOST_INTERVALS_S))
+
+    # Keys for enrichment providers (never logged)
+    openalex_api_key: str = ""
+    ncbi_api_key: str = ""
+
+    # What `fetch` pulls when no source is named
+    arxiv_categories: list[str] = Field(default_factory=lambda: ["cs.LG", "cs.CL", "cs.AI", "quant-ph", "q-bio"])
+    biorxiv_servers: list[str] = Field(default_factory=lambda: ["biorxiv", "medrxiv"])
+    journals: list[str] = Field(
+        default_factory=lambda: ["nature", "science", "cell", "pnas", "nature-communications", "prl", "nejm", "lancet"]
+    )
+    feeds: list[str] = Field(default_factory=list)  # extra feed URLs a user added
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.home / "academichub.db"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=_config_file()))
+
+
+def _config_file() -> Path | None:
+    explicit = os.environ.get("ACADEMICHUB_CONFIG")
+    if explicit:
+        return Path(explicit)
+    home = os.environ.get("ACADEMICHUB_HOME")
+    base = Path(home) if home else Path(platformdirs.user_data_dir("academichub"))
+    candidate = base / "config.toml"
+    return candidate if candidate.is_file() else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings once. Raises: ConfigError with one readable line on bad values."""
+    path = _config_file()
+    if path is not None and not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
+    except ValueError as exc:  # TOML syntax errors surface as ValueError subclasses
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc

@@ -1,0 +1,64 @@
+"""The one exception tree of AcademicHub. Edges (CLI, web) translate these; nothing else.
+
+    AcademicHubError
+    ├── ConfigError            bad settings or config file
+    ├── SourceError            anything about one source; recorded on its fetch run
+    │   ├── FetchError         network, HTTP status, size cap, refused address
+    │   │   ├── BlockedAddressError   private/loopback/link-local target or bad scheme
+    │   │   ├── TooLargeError         body over the cap (after decompression)
+    │   │   └── RateLimitedError      429/503 that we gave up waiting on
+    │   └── ParseError         not a feed, truncated beyond salvage, provider error body
+    ├── StoreError             database problems, failed migration, bad query
+    │   └── SearchSyntaxError  full-text query the index cannot parse
+    └── InputError             a user's file or argument we cannot use
+"""
+
+from __future__ import annotations
+
+
+class AcademicHubError(Exception):
+    """Base of every error AcademicHub raises on purpose."""
+
+
+class ConfigError(AcademicHubError):
+    pass
+
+
+class SourceError(AcademicHubError):
+    pass
+
+
+class FetchError(SourceError):
+    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+
+
+class BlockedAddressError(FetchError):
+    pass
+
+
+class TooLargeError(FetchError):
+    pass
+
+
+class RateLimitedError(FetchError):
+    def __init__(self, message: str, *, retry_after_s: float | None = None, http_status: int | None = 429) -> None:
+        super().__init__(message, http_status=http_status)
+        self.retry_after_s = retry_after_s
+
+
+class ParseError(SourceError):
+    pass
+
+
+class StoreError(AcademicHubError):
+    pass
+
+
+class SearchSyntaxError(StoreError):
+    pass
+
+
+class InputError(AcademicHubError):
+    pass

@@ -1,0 +1,1 @@
+"""Ingest: pure functions turning RawItems into canonical Papers (normalise, sanitise, dedupe)."""

@@ -1,0 +1,177 @@
+"""Typed records passed between pipeline stages.
+
+Sources produce `RawItem`s; ingest turns them into canonical `Paper`s; the
+store persists `Paper`s and `FetchRun`s. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class AnnounceType(StrEnum):
+    """How a paper appeared in a daily listing (arXiv's four kinds, plus journal/preprint posts)."""
+
+    NEW = "new"
+    CROSS = "cross"
+    REPLACE = "replace"
+    REPLACE_CROSS = "replace-cross"
+
+
+class RunStatus(StrEnum):
+    """Outcome of one fetch of one source. `NO_ANNOUNCEMENT` is a normal empty day, never a failure."""
+
+    RUNNING = "running"
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    NO_ANNOUNCEMENT = "no_announcement"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    affiliations: tuple[str, ...] = ()
+    orcid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One version of a preprint: arXiv v1..vN or a bioRxiv version."""
+
+    number: int
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    kind: str  # "abs" | "pdf" | "doi" | "html" | "jats"
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawItem:
+    """One record as a source delivered it, parsed into named fields but not yet cleaned.
+
+    `source` is the adapter kind that produced it ("arxiv-rss", "arxiv-api",
+    "arxiv-oai", "arxiv-dump", "biorxiv", "medrxiv", "journal", "crossref",
+    "pubmed", "openalex"). Identifiers are as found (versioned arXiv ids and
+    DOI URLs allowed); ingest normalises them.
+    """
+
+    source: str
+    title: str
+    abstract: str = ""
+    authors: tuple[Author, ...] = ()
+    authors_raw: str = ""
+    arxiv_id: str | None = None
+    version: int | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    openalex_id: str | None = None
+    categories: tuple[str, ...] = ()  # primary first when the source says which
+    primary_category: str | None = None
+    listing: str | None = None  # the feed/listing it came from: "cs.LG", "Genomics", "Nature"
+    announce_type: AnnounceType | None = None
+    announced: dt.date | None = None  # the day it was listed/announced by this source
+    published: dt.date | None = None  # first public version / publication date
+    updated: dt.date | None = None  # latest version date
+    versions: tuple[Version, ...] = ()
+    venue: str | None = None  # journal or server name: "Nature", "bioRxiv"
+    journal_ref: str | None = None
+    published_doi: str | None = None  # a preprint's journal-article DOI
+    license: str | None = None
+    links: tuple[Link, ...] = ()
+    comment: str | None = None
+    item_type: str | None = None  # "preprint", "article", "news", ...
+    date_flag: str | None = None  # why a date was dropped ("nonsense date", ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """A paper listed by a source on a day: the unit of "today's papers"."""
+
+    day: dt.date
+    source: str
+    listing: str = ""
+    announce_type: AnnounceType = AnnounceType.NEW
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One canonical work after normalisation and dedupe.
+
+    `keys` are identity keys ("arxiv:2604.22002", "doi:10.1038/s41586-024-1"),
+    the first one being the most specific. `id` is None until stored.
+    """
+
+    keys: tuple[str, ...]
+    title: str
+    abstract: str = ""
+    authors: tuple[Author, ...] = ()
+    categories: tuple[str, ...] = ()
+    primary_category: str | None = None
+    source: str = ""
+    source_label: str = ""
+    venue: str | None = None
+    journal_ref: str | None = None
+    license: str | None = None
+    published: dt.date | None = None
+    updated: dt.date | None = None
+    version: int | None = None
+    versions: tuple[Version, ...] = ()
+    links: tuple[Link, ...] = ()
+    comment: str | None = None
+    item_type: str | None = None
+    announcements: tuple[Announcement, ...] = ()
+    matches: tuple[tuple[str, str], ...] = ()  # (merged key, reason) for joined records
+    id: int | None = None
+
+    def identifier(self, scheme: str) -> str | None:
+        """The value of the first key with this scheme ("arxiv", "doi", ...), or None."""
+        prefix = scheme + ":"
+        for key in self.keys:
+            if key.startswith(prefix):
+                return key[len(prefix) :]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one fetch of a source gave: items, plus the facts the fetch run records."""
+
+    items: tuple[RawItem, ...] = ()
+    status: RunStatus = RunStatus.OK
+    http_status: int | None = None
+    note: str = ""  # e.g. "weekend: arXiv makes no announcement"
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(slots=True)
+class FetchRun:
+    """One attempt to fetch one source; stored so a failure is never shown as "no new papers"."""
+
+    source: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    status: RunStatus = RunStatus.RUNNING
+    http_status: int | None = None
+    error: str = ""
+    items_seen: int = 0
+    items_new: int = 0
+    items_updated: int = 0
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestCounts:
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: tuple[str, ...] = field(default=())

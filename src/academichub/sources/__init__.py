@@ -1,0 +1,1 @@
+"""Sources: the outside world turned into RawItems (network and recorded files)."""
