@@ -1,16 +1,16 @@
 """The one exception tree of AcademicHub. Edges (CLI, web) translate these; nothing else.
 
-    AcademicHubError
-    ├── ConfigError            bad settings or config file
-    ├── SourceError            anything about one source; recorded on its fetch run
-    │   ├── FetchError         network, HTTP status, size cap, refused address
-    │   │   ├── BlockedAddressError   private/loopback/link-local target or bad scheme
-    │   │   ├── TooLargeError         body over the cap (after decompression)
-    │   │   └── RateLimitedError      429/503 that we gave up waiting on
-    │   └── ParseError         not a feed, truncated beyond salvage, provider error body
-    ├── StoreError             database problems, failed migration, bad query
-    │   └── SearchSyntaxError  full-text query the index cannot parse
-    └── InputError             a user's file or argument we cannot use
+AcademicHubError
+├── ConfigError            bad settings or config file
+├── SourceError            anything about one source; recorded on its fetch run
+│   ├── FetchError         network, HTTP status, size cap, refused address
+│   │   ├── BlockedAddressError   private/loopback/link-local target or bad scheme
+│   │   ├── TooLargeError         body over the cap (after decompression)
+│   │   └── RateLimitedError      429/503 that we gave up waiting on
+│   └── ParseError         not a feed, truncated beyond salvage, provider error body
+├── StoreError             database problems, failed migration, bad query
+│   └── SearchSyntaxError  full-text query the index cannot parse
+└── InputError             a user's file or argument we cannot use
 """
 
 from __future__ import annotations
@@ -29,9 +29,12 @@ class SourceError(AcademicHubError):
 
 
 class FetchError(SourceError):
-    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+    """`body` holds the (capped) response body of an HTTP error, e.g. a provider's error document."""
+
+    def __init__(self, message: str, *, http_status: int | None = None, body: bytes | None = None) -> None:
         super().__init__(message)
         self.http_status = http_status
+        self.body = body
 
 
 class BlockedAddressError(FetchError):
@@ -43,8 +46,15 @@ class TooLargeError(FetchError):
 
 
 class RateLimitedError(FetchError):
-    def __init__(self, message: str, *, retry_after_s: float | None = None, http_status: int | None = 429) -> None:
-        super().__init__(message, http_status=http_status)
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after_s: float | None = None,
+        http_status: int | None = 429,
+        body: bytes | None = None,
+    ) -> None:
+        super().__init__(message, http_status=http_status, body=body)
         self.retry_after_s = retry_after_s
 
 

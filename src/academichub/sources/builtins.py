@@ -20,7 +20,9 @@ from academichub.sources.base import SourceSpec
 def specs_from_settings(settings: Settings) -> list[SourceSpec]:
     """The sources `academichub fetch` pulls when none is named."""
     specs = [SourceSpec(f"arxiv-rss:{cat}", "arxiv-rss", cat, f"arXiv ({cat})") for cat in settings.arxiv_categories]
-    specs += [SourceSpec(server, "biorxiv", server, biorxiv.server_label(server)) for server in settings.biorxiv_servers]
+    specs += [
+        SourceSpec(server, "biorxiv", server, biorxiv.server_label(server)) for server in settings.biorxiv_servers
+    ]
     for name in settings.journals:
         preset = journal_feeds.preset(name)
         specs.append(SourceSpec(f"journal:{name}", "journal", preset.url, preset.label))

@@ -1,1 +1,151 @@
-"""Store: the only package that holds SQL."""
+"""Store: the only package that holds SQL.
+
+`open_store(url)` gives a `Store`; its methods are the whole storage
+interface the rest of AcademicHub uses (a PostgreSQL backend would provide the
+same methods). Writes that belong together go inside `store.transaction()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from academichub.models import FetchRun, Paper
+from academichub.store import listing, papers, runs
+from academichub.store.db import Connection, connect_sqlite
+from academichub.store.listing import SearchHit
+from academichub.store.papers import SaveOutcome
+from academichub.store.runs import SourceState
+
+__all__ = ["SaveOutcome", "SearchHit", "SourceState", "Store", "open_store"]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """Papers, sources, fetch runs and checkpoints in one database."""
+
+    def __init__(self, db: Connection) -> None:
+        self._db = db
+        self._conn = db.conn
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._db.transaction():
+            yield
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    # papers
+    def ids_for_keys(self, keys: Sequence[str]) -> dict[str, int]:
+        return papers.ids_for_keys(self._conn, keys)
+
+    def papers_by_ids(self, ids: Sequence[int]) -> dict[int, Paper]:
+        return papers.papers_by_ids(self._conn, ids)
+
+    def paper_by_id(self, paper_id: int) -> Paper | None:
+        return self.papers_by_ids([papers.resolve_id(self._conn, paper_id)]).get(
+            papers.resolve_id(self._conn, paper_id)
+        )
+
+    def paper_by_key(self, key: str) -> Paper | None:
+        found = self.ids_for_keys([key])
+        return self.paper_by_id(found[key]) if key in found else None
+
+    def save_papers(self, items: Sequence[Paper]) -> tuple[list[Paper], SaveOutcome]:
+        with self._db.transaction() as conn:
+            return papers.save_papers(conn, items, _now())
+
+    def fold_papers(self, keep_id: int, folded_ids: Sequence[int]) -> None:
+        with self._db.transaction() as conn:
+            papers.fold_papers(conn, keep_id, folded_ids)
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0, raw: bool = False) -> list[SearchHit]:
+        return listing.search_papers(self._conn, query, limit=limit, offset=offset, raw=raw)
+
+    def title_candidates(self, title: str, *, limit: int = 5) -> list[Paper]:
+        return listing.title_candidates(self._conn, title, limit=limit)
+
+    def list_papers(
+        self,
+        *,
+        day: dt.date | None = None,
+        source: str | None = None,
+        category: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Paper]:
+        return listing.list_papers(
+            self._conn, day=day, source=source, category=category, limit=limit, offset=offset
+        )
+
+    def announcement_days(self, *, limit: int = 30) -> list[tuple[dt.date, int]]:
+        return listing.announcement_days(self._conn, limit=limit)
+
+    def count_papers(self) -> int:
+        return listing.count_papers(self._conn)
+
+    # sources and runs
+    def ensure_source(self, name: str, kind: str, target: str, label: str = "") -> None:
+        with self._db.transaction() as conn:
+            runs.ensure_source(conn, name, kind, target, label)
+
+    def source_state(self, name: str) -> SourceState | None:
+        return runs.source_state(self._conn, name)
+
+    def save_validators(
+        self, name: str, etag: str | None, last_modified: str | None, *, unconditional: bool
+    ) -> None:
+        with self._db.transaction() as conn:
+            runs.save_validators(conn, name, etag, last_modified, unconditional_at=_now() if unconditional else None)
+
+    def start_run(self, run: FetchRun, for_day: dt.date | None) -> FetchRun:
+        with self._db.transaction() as conn:
+            run.id = runs.start_run(conn, run, for_day)
+        return run
+
+    def finish_run(self, run: FetchRun) -> None:
+        with self._db.transaction() as conn:
+            runs.finish_run(conn, run)
+
+    def latest_runs(self) -> list[tuple[SourceState, FetchRun | None]]:
+        return runs.latest_runs(self._conn)
+
+    def runs_for(self, source: str, *, limit: int = 20) -> list[FetchRun]:
+        return runs.runs_for(self._conn, source, limit=limit)
+
+    # checkpoints for resumable jobs
+    def checkpoint(self, job: str, key: str) -> str | None:
+        return runs.checkpoint(self._conn, job, key)
+
+    def set_checkpoint(self, job: str, key: str, value: str) -> None:
+        with self._db.transaction() as conn:
+            runs.set_checkpoint(conn, job, key, value, _now())
+
+    def clear_checkpoints(self, job: str) -> None:
+        with self._db.transaction() as conn:
+            runs.clear_checkpoints(conn, job)
+
+    def integrity_ok(self) -> bool:
+        return bool(self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+
+def open_store(url: str) -> Store:
+    """Open (creating and migrating if needed) the database at `url`. Raises: StoreError."""
+    return Store(connect_sqlite(url))

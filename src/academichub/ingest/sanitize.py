@@ -1,0 +1,72 @@
+"""Text hygiene for titles, abstracts and names: valid text, no markup, LaTeX kept verbatim.
+
+Feeds carry HTML (`S<sub>N</sub>2`, `<p>` in medRxiv abstracts, JATS leftovers),
+control characters and irregular whitespace. Everything stored is plain text:
+sub/superscripts become LaTeX so the page can render them with KaTeX, every
+other tag is dropped (script/style with their content), entities decoded.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import nh3
+
+# A tag-like run: `<b$` in `$a<b$` is not one (no whitespace, `/` or `>` follows the name).
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>")
+_SUB = re.compile(r"<sub>\s*(.*?)\s*</sub>", re.IGNORECASE | re.DOTALL)
+_SUP = re.compile(r"<sup>\s*(.*?)\s*</sup>", re.IGNORECASE | re.DOTALL)
+_BLOCK = re.compile(r"</?(?:p|br|div|li|h[1-6]|jats:p|jats:sec)\b[^>]*>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
+_SPACE = re.compile(r"\s+")
+_ANNOUNCE_PREFIX = re.compile(r"^\s*arXiv:\S+\s+Announce\s+Type:\s*[\w-]+\s*(?:Abstract:)?\s*", re.IGNORECASE)
+MAX_TITLE_CHARS = 2_000
+MAX_ABSTRACT_CHARS = 20_000
+TRUNCATION_MARK = " […]"
+
+
+def has_markup(text: str) -> bool:
+    return _TAG.search(text) is not None
+
+
+def strip_markup(text: str) -> str:
+    """HTML/XML fragment → plain text; <sub>/<sup> become `$_{…}$`/`$^{…}$` for KaTeX."""
+    text = _SUB.sub(lambda m: f"$_{{{_plain_inline(m.group(1))}}}$", text)
+    text = _SUP.sub(lambda m: f"$^{{{_plain_inline(m.group(1))}}}$", text)
+    text = _BLOCK.sub(" ", text)
+    cleaned = nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}, strip_comments=True)
+    return html.unescape(cleaned)
+
+
+def _plain_inline(fragment: str) -> str:
+    return html.unescape(nh3.clean(fragment, tags=set()))
+
+
+def clean_text(text: str | None, *, max_chars: int = MAX_ABSTRACT_CHARS) -> str:
+    """Any source string → valid, NFC, single-spaced plain text with LaTeX untouched."""
+    if not text:
+        return ""
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates from bad decoders
+    if has_markup(text):
+        text = strip_markup(text)
+    elif "&" in text and ";" in text:
+        text = html.unescape(text)
+    text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) > max_chars:
+        text = text[: max_chars - len(TRUNCATION_MARK)].rstrip() + TRUNCATION_MARK
+    return text
+
+
+def clean_title(text: str | None) -> str:
+    return clean_text(text, max_chars=MAX_TITLE_CHARS)
+
+
+def clean_abstract(text: str | None) -> str:
+    """Abstract text without any feed prefix (defence in depth: parsers already strip it)."""
+    text = clean_text(text)
+    text = _ANNOUNCE_PREFIX.sub("", text)
+    return text

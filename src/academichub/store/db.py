@@ -1,0 +1,89 @@
+"""Opening the database: a SQLite file in WAL mode with foreign keys and a busy timeout.
+
+`connect(url)` returns the `Store`, whose methods are the whole storage
+interface; a PostgreSQL backend would implement the same methods.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from academichub.errors import StoreError
+from academichub.store.migrations import migrate
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def sqlite_path_from_url(url: str) -> Path:
+    """'sqlite:///abs/path.db' → Path. Raises: StoreError for other schemes (not built yet)."""
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///"))
+    if url.startswith("sqlite://"):
+        return Path(url.removeprefix("sqlite://"))
+    raise StoreError(f"unsupported database URL {url.split(':', 1)[0]!r}: only sqlite:/// is available so far")
+
+
+def open_sqlite(path: Path) -> sqlite3.Connection:
+    """A connection with the PRAGMAs every connection needs. Raises: StoreError."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode != "wal":
+            raise StoreError(f"could not switch {path} to WAL mode (got {mode}); is it on a network filesystem?")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from exc
+    return conn
+
+
+class Connection:
+    """Owns one sqlite3 connection and its transactions."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; ROLLBACK on any error. Nested calls join the outer one."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def connect_sqlite(url: str) -> Connection:
+    """Open and migrate the database named by `url`. Raises: StoreError."""
+    path = sqlite_path_from_url(url)
+    conn = open_sqlite(path)
+    try:
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return Connection(conn, path)

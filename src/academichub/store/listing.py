@@ -1,0 +1,112 @@
+"""Reading papers back: the day's announcements, filtered listings, full-text search.
+
+Search goes through FTS5 with bm25 (title weighted above abstract and
+authors). User text is quoted term by term so `"`, `NEAR(` or `*` can never
+make a syntax error; raw FTS syntax is opt-in and its errors are StoreErrors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from academichub.errors import SearchSyntaxError
+from academichub.models import Paper
+from academichub.store.papers import papers_by_ids
+
+BM25_WEIGHTS = (10.0, 1.0, 3.0)  # title, abstract, authors
+_TERM = re.compile(r"\w+(?:[-.']\w+)*", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    paper: Paper
+    score: float  # bm25: lower is better, as SQLite reports it
+    snippet: str  # abstract excerpt with matches wrapped in [[ ]]
+
+
+def safe_match_query(text: str) -> str:
+    """User words → an FTS5 query of quoted terms (all must match)."""
+    terms = _TERM.findall(text)
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def search_papers(
+    conn: sqlite3.Connection, query: str, *, limit: int = 20, offset: int = 0, raw: bool = False
+) -> list[SearchHit]:
+    """Best-matching papers first. Raises: SearchSyntaxError for bad raw syntax or an empty query."""
+    match = query if raw else safe_match_query(query)
+    if not match.strip():
+        raise SearchSyntaxError("search query has no words to look for")
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    try:
+        rows = conn.execute(
+            f"SELECT rowid, bm25(papers_fts, {weights}) AS score, "
+            "snippet(papers_fts, 1, '[[', ']]', '…', 24) FROM papers_fts WHERE papers_fts MATCH ? "
+            "ORDER BY score LIMIT ? OFFSET ?",
+            (match, limit, offset),
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise SearchSyntaxError(f"cannot search for {query!r}: {exc}") from exc
+    papers = papers_by_ids(conn, [r[0] for r in rows])
+    return [SearchHit(papers[r[0]], float(r[1]), str(r[2])) for r in rows if r[0] in papers]
+
+
+def title_candidates(conn: sqlite3.Connection, title: str, *, limit: int = 5) -> list[Paper]:
+    """Stored papers whose titles share the most words with `title` (for fuzzy joining)."""
+    terms = _TERM.findall(title)[:24]
+    if not terms:
+        return []
+    match = "title : (" + " OR ".join('"' + t.replace('"', '""') + '"' for t in terms) + ")"
+    rows = conn.execute(
+        "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts) LIMIT ?", (match, limit)
+    ).fetchall()
+    found = papers_by_ids(conn, [r[0] for r in rows])
+    return [found[r[0]] for r in rows if r[0] in found]
+
+
+def list_papers(
+    conn: sqlite3.Connection,
+    *,
+    day: dt.date | None = None,
+    source: str | None = None,
+    category: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Paper]:
+    """Papers announced on `day` (or all, newest first), optionally one source/listing or category."""
+    where = ["p.deleted = 0"]
+    params: list[object] = []
+    join = ""
+    if day is not None or source is not None:
+        join = "JOIN announcements a ON a.paper_id = p.id"
+        if day is not None:
+            where.append("a.day = ?")
+            params.append(day.isoformat())
+        if source is not None:
+            where.append("(a.source = ? OR a.listing = ? OR p.source_label = ?)")
+            params += [source, source, source]
+    if category is not None:
+        where.append("EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = p.id AND c.category = ?)")
+        params.append(category)
+    sql = (
+        f"SELECT DISTINCT p.id FROM papers p {join} WHERE {' AND '.join(where)} "
+        "ORDER BY p.first_announced DESC, p.id LIMIT ? OFFSET ?"
+    )
+    ids = [r[0] for r in conn.execute(sql, (*params, limit, offset))]
+    found = papers_by_ids(conn, ids)
+    return [found[i] for i in ids if i in found]
+
+
+def announcement_days(conn: sqlite3.Connection, *, limit: int = 30) -> list[tuple[dt.date, int]]:
+    """Most recent days with announcements and how many papers each had."""
+    rows = conn.execute(
+        "SELECT day, COUNT(DISTINCT paper_id) FROM announcements GROUP BY day ORDER BY day DESC LIMIT ?", (limit,)
+    ).fetchall()
+    return [(dt.date.fromisoformat(d), int(n)) for d, n in rows]
+
+
+def count_papers(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM papers WHERE deleted = 0").fetchone()[0])

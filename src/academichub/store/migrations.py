@@ -1,0 +1,195 @@
+"""Numbered schema migrations, each applied in its own transaction at startup.
+
+Each `mNNN_name()` returns its SQL script. Append new ones to MIGRATIONS;
+never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from academichub.errors import StoreError
+
+
+def m001_papers_sources_runs() -> str:
+    return """
+        CREATE TABLE papers (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            abstract TEXT NOT NULL DEFAULT '',
+            authors_text TEXT NOT NULL DEFAULT '',
+            primary_category TEXT,
+            source TEXT NOT NULL,
+            source_label TEXT NOT NULL,
+            venue TEXT,
+            journal_ref TEXT,
+            license TEXT,
+            published TEXT,
+            updated TEXT,
+            version INTEGER,
+            comment TEXT,
+            item_type TEXT,
+            first_announced TEXT,
+            fingerprint TEXT NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        );
+        CREATE INDEX papers_first_announced ON papers(first_announced);
+
+        -- Every identifier of a paper: 'arxiv:2604.22002', 'doi:10.1101/…', 'pmid:…', 'openalex:W…'
+        CREATE TABLE paper_keys (
+            key TEXT PRIMARY KEY,
+            scheme TEXT NOT NULL,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX paper_keys_paper ON paper_keys(paper_id);
+
+        CREATE TABLE paper_authors (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            affiliations TEXT NOT NULL DEFAULT '',  -- newline-separated
+            orcid TEXT,
+            PRIMARY KEY (paper_id, position)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE paper_categories (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            category TEXT NOT NULL,
+            is_primary INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (paper_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX paper_categories_category ON paper_categories(category);
+
+        CREATE TABLE paper_versions (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            date TEXT,
+            PRIMARY KEY (paper_id, version)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE paper_links (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            url TEXT NOT NULL,
+            PRIMARY KEY (paper_id, kind)
+        ) WITHOUT ROWID;
+
+        -- Why two records were joined into one paper (DOI, published DOI, fuzzy title + author)
+        CREATE TABLE paper_matches (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (paper_id, key)
+        ) WITHOUT ROWID;
+
+        -- A paper listed by a source on a day: the unit of "today's papers"
+        CREATE TABLE announcements (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            source TEXT NOT NULL,
+            listing TEXT NOT NULL DEFAULT '',
+            announce_type TEXT NOT NULL,
+            PRIMARY KEY (paper_id, day, source, listing)
+        ) WITHOUT ROWID;
+        CREATE INDEX announcements_day ON announcements(day, source);
+
+        -- Papers merged into another keep a pointer, so old ids still resolve
+        CREATE TABLE paper_redirects (
+            old_id INTEGER PRIMARY KEY,
+            new_id INTEGER NOT NULL
+        );
+
+        CREATE VIRTUAL TABLE papers_fts USING fts5(
+            title, abstract, authors_text, content='papers', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER papers_ai AFTER INSERT ON papers BEGIN
+            INSERT INTO papers_fts(rowid, title, abstract, authors_text)
+            VALUES (new.id, new.title, new.abstract, new.authors_text);
+        END;
+        CREATE TRIGGER papers_ad AFTER DELETE ON papers BEGIN
+            INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors_text)
+            VALUES ('delete', old.id, old.title, old.abstract, old.authors_text);
+        END;
+        CREATE TRIGGER papers_au AFTER UPDATE OF title, abstract, authors_text ON papers BEGIN
+            INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors_text)
+            VALUES ('delete', old.id, old.title, old.abstract, old.authors_text);
+            INSERT INTO papers_fts(rowid, title, abstract, authors_text)
+            VALUES (new.id, new.title, new.abstract, new.authors_text);
+        END;
+
+        CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            enabled INTEGER NOT NULL DEFAULT 1,
+            etag TEXT,
+            last_modified TEXT,
+            last_unconditional_at TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT
+        );
+
+        CREATE TABLE fetch_runs (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL REFERENCES sources(name),
+            for_day TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('running','ok','not_modified','no_announcement','failed')),
+            http_status INTEGER,
+            error TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            items_seen INTEGER NOT NULL DEFAULT 0,
+            items_new INTEGER NOT NULL DEFAULT 0,
+            items_updated INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX fetch_runs_source ON fetch_runs(source, started_at);
+
+        -- Resumable long jobs: OAI-PMH resumption tokens, per-file ingest checkpoints
+        CREATE TABLE checkpoints (
+            job TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (job, key)
+        ) WITHOUT ROWID;
+        """
+
+
+MIGRATIONS: list[Callable[[], str]] = [m001_papers_sources_runs]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations; returns the schema version. Raises: StoreError."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+    )
+    applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    newest = max(applied, default=0)
+    if newest > len(MIGRATIONS):
+        raise StoreError(
+            f"database schema version {newest} is newer than this AcademicHub knows ({len(MIGRATIONS)}): upgrade it"
+        )
+    for number, step in enumerate(MIGRATIONS, start=1):
+        if number in applied:
+            continue
+        # One script, one transaction: executescript would commit an outer BEGIN, so BEGIN goes inside it.
+        script = (
+            f"BEGIN IMMEDIATE;\n{step()}\n"
+            f"INSERT INTO schema_migrations (version, name) VALUES ({number}, '{step.__name__}');\nCOMMIT;"
+        )
+        try:
+            conn.executescript(script)
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"migration {step.__name__} failed and was rolled back: {exc}") from exc
+    return len(MIGRATIONS)

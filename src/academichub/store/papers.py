@@ -1,0 +1,249 @@
+"""Papers in SQL: bulk save with change detection, lookup by key or id, listing by day.
+
+Rows are written in batches (one executemany per table) because ingest speed
+is measured against a bare INSERT. A paper whose fingerprint is unchanged is
+not touched, so re-ingesting the same data changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from academichub.models import Announcement, AnnounceType, Author, Link, Paper, Version
+
+T = TypeVar("T")
+CHUNK = 500  # ids per IN (...) list, below SQLite's variable limit
+
+
+@dataclass(frozen=True, slots=True)
+class SaveOutcome:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def canonical(paper: Paper) -> Paper:
+    """The form a paper has after a round trip through the tables (set-like parts sorted)."""
+    return replace(
+        paper,
+        links=tuple(sorted(paper.links, key=lambda link: link.kind)),
+        matches=tuple(sorted(dict(paper.matches).items())),
+        announcements=tuple(sorted(set(paper.announcements), key=lambda a: (a.day, a.source, a.listing))),
+        versions=tuple(sorted(paper.versions, key=lambda v: v.number)),
+    )
+
+
+def fingerprint(paper: Paper) -> str:
+    """Stable hash of everything stored about a paper except its id."""
+    return hashlib.blake2b(repr(replace(canonical(paper), id=None)).encode(), digest_size=16).hexdigest()
+
+
+def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def ids_for_keys(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    unique = list(dict.fromkeys(keys))
+    for part in _chunks(unique):
+        marks = ",".join("?" * len(part))
+        found.update(conn.execute(f"SELECT key, paper_id FROM paper_keys WHERE key IN ({marks})", part).fetchall())
+    return found
+
+
+def resolve_id(conn: sqlite3.Connection, paper_id: int) -> int:
+    """Follow a merge redirect: an id that was folded into another still resolves."""
+    row = conn.execute("SELECT new_id FROM paper_redirects WHERE old_id = ?", (paper_id,)).fetchone()
+    return int(row[0]) if row else paper_id
+
+
+def papers_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Paper]:
+    """Full Paper records for these ids (missing ids are simply absent)."""
+    rows: dict[int, sqlite3.Row | tuple[object, ...]] = {}
+    children: dict[str, dict[int, list[tuple[object, ...]]]] = {
+        t: {} for t in ("keys", "authors", "categories", "versions", "links", "matches", "announcements")
+    }
+    queries = {
+        "keys": "SELECT paper_id, key FROM paper_keys WHERE paper_id IN ({}) ORDER BY paper_id, position",
+        "authors": "SELECT paper_id, name, affiliations, orcid FROM paper_authors WHERE paper_id IN ({}) "
+        "ORDER BY paper_id, position",
+        "categories": "SELECT paper_id, category FROM paper_categories WHERE paper_id IN ({}) "
+        "ORDER BY paper_id, position",
+        "versions": "SELECT paper_id, version, date FROM paper_versions WHERE paper_id IN ({}) "
+        "ORDER BY paper_id, version",
+        "links": "SELECT paper_id, kind, url FROM paper_links WHERE paper_id IN ({}) ORDER BY paper_id, kind",
+        "matches": "SELECT paper_id, key, reason FROM paper_matches WHERE paper_id IN ({}) ORDER BY paper_id, key",
+        "announcements": "SELECT paper_id, day, source, listing, announce_type FROM announcements "
+        "WHERE paper_id IN ({}) ORDER BY paper_id, day, source, listing",
+    }
+    for part in _chunks(list(dict.fromkeys(ids))):
+        marks = ",".join("?" * len(part))
+        for row in conn.execute(f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", part):
+            rows[row[0]] = row
+        for table, sql in queries.items():
+            for child in conn.execute(sql.format(marks), part):
+                children[table].setdefault(child[0], []).append(child[1:])
+    return {pid: _paper_from_rows(row, {t: c.get(pid, []) for t, c in children.items()}) for pid, row in rows.items()}
+
+
+_PAPER_COLUMNS = (
+    "id, title, abstract, primary_category, source, source_label, venue, journal_ref, license, "
+    "published, updated, version, comment, item_type"
+)
+
+
+def _date(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)) if value else None
+
+
+def _paper_from_rows(row: sqlite3.Row | tuple[object, ...], kids: dict[str, list[tuple[object, ...]]]) -> Paper:
+    (pid, title, abstract, primary, source, label, venue, journal_ref, license_, published, updated, version,
+     comment, item_type) = tuple(row)  # fmt: skip
+    return Paper(
+        id=int(str(pid)),
+        keys=tuple(str(k[0]) for k in kids["keys"]),
+        title=str(title),
+        abstract=str(abstract),
+        authors=tuple(
+            Author(str(n), tuple(str(a).split("\n")) if a else (), str(o) if o else None) for n, a, o in kids["authors"]
+        ),
+        categories=tuple(str(c[0]) for c in kids["categories"]),
+        primary_category=str(primary) if primary else None,
+        source=str(source),
+        source_label=str(label),
+        venue=str(venue) if venue else None,
+        journal_ref=str(journal_ref) if journal_ref else None,
+        license=str(license_) if license_ else None,
+        published=_date(published),
+        updated=_date(updated),
+        version=int(str(version)) if version is not None else None,
+        versions=tuple(Version(int(str(v)), _date(d)) for v, d in kids["versions"]),
+        links=tuple(Link(str(k), str(u)) for k, u in kids["links"]),
+        comment=str(comment) if comment else None,
+        item_type=str(item_type) if item_type else None,
+        announcements=tuple(
+            Announcement(dt.date.fromisoformat(str(d)), str(s), str(ls), AnnounceType(str(t)))
+            for d, s, ls, t in kids["announcements"]
+        ),
+        matches=tuple((str(k), str(r)) for k, r in kids["matches"]),
+    )
+
+
+def save_papers(conn: sqlite3.Connection, papers: Sequence[Paper], now: str) -> tuple[list[Paper], SaveOutcome]:
+    """Insert papers without id, update those with one whose fingerprint changed.
+
+    Returns the papers with their ids, and the counts. Must run inside a transaction.
+    """
+    stored_prints: dict[int, str] = {}
+    existing = [p.id for p in papers if p.id is not None]
+    for part in _chunks(existing):
+        marks = ",".join("?" * len(part))
+        stored_prints.update(conn.execute(f"SELECT id, fingerprint FROM papers WHERE id IN ({marks})", part).fetchall())
+    next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM papers").fetchone()[0]) + 1
+    inserts: list[tuple[object, ...]] = []
+    updates: list[tuple[object, ...]] = []
+    written: list[Paper] = []
+    result: list[Paper] = []
+    unchanged = 0
+    for paper in papers:
+        paper = canonical(paper)
+        print_ = fingerprint(paper)
+        if paper.id is None:
+            paper = replace(paper, id=next_id)
+            next_id += 1
+            inserts.append((paper.id, *_paper_values(paper), print_, now, now))
+            written.append(paper)
+        elif stored_prints.get(paper.id) != print_:
+            updates.append((*_paper_values(paper), print_, now, paper.id))
+            written.append(paper)
+        else:
+            unchanged += 1
+        result.append(paper)
+    conn.executemany(
+        f"INSERT INTO papers (id, {_WRITE_COLUMNS}, fingerprint, created_at, changed_at) "
+        f"VALUES (?, {_WRITE_MARKS}, ?, ?, ?)",
+        inserts,
+    )
+    conn.executemany(
+        f"UPDATE papers SET ({_WRITE_COLUMNS}, fingerprint, changed_at) = ({_WRITE_MARKS}, ?, ?) WHERE id = ?",
+        updates,
+    )
+    updated_ids = {u[-1] for u in updates}
+    _replace_children(conn, [p for p in written if p.id in updated_ids], delete=True)
+    _replace_children(conn, [p for p in written if p.id not in updated_ids], delete=False)
+    return result, SaveOutcome(new=len(inserts), updated=len(updates), unchanged=unchanged)
+
+
+_WRITE_COLUMNS = (
+    "title, abstract, authors_text, primary_category, source, source_label, venue, journal_ref, license, "
+    "published, updated, version, comment, item_type, first_announced"
+)
+_WRITE_MARKS = ", ".join("?" * len(_WRITE_COLUMNS.split(",")))
+
+
+def _paper_values(paper: Paper) -> tuple[object, ...]:
+    first = min((a.day for a in paper.announcements), default=None)
+    return (
+        paper.title,
+        paper.abstract,
+        "; ".join(a.name for a in paper.authors),
+        paper.primary_category,
+        paper.source,
+        paper.source_label,
+        paper.venue,
+        paper.journal_ref,
+        paper.license,
+        paper.published.isoformat() if paper.published else None,
+        paper.updated.isoformat() if paper.updated else None,
+        paper.version,
+        paper.comment,
+        paper.item_type,
+        first.isoformat() if first else None,
+    )
+
+
+_CHILD_TABLES = ("paper_keys", "paper_authors", "paper_categories", "paper_versions", "paper_links",
+                 "paper_matches", "announcements")  # fmt: skip
+
+
+def _replace_children(conn: sqlite3.Connection, papers: Sequence[Paper], *, delete: bool) -> None:
+    if not papers:
+        return
+    if delete:
+        ids = [(p.id,) for p in papers]
+        for table in _CHILD_TABLES:
+            conn.executemany(f"DELETE FROM {table} WHERE paper_id = ?", ids)
+    rows: dict[str, list[tuple[object, ...]]] = {t: [] for t in _CHILD_TABLES}
+    for p in papers:
+        rows["paper_keys"] += [(k, k.split(":", 1)[0], p.id, i) for i, k in enumerate(p.keys)]
+        rows["paper_authors"] += [
+            (p.id, i, a.name, "\n".join(a.affiliations), a.orcid) for i, a in enumerate(p.authors)
+        ]
+        rows["paper_categories"] += [(p.id, i, c, int(c == p.primary_category)) for i, c in enumerate(p.categories)]
+        rows["paper_versions"] += [(p.id, v.number, v.date.isoformat() if v.date else None) for v in p.versions]
+        rows["paper_links"] += [(p.id, link.kind, link.url) for link in p.links]
+        rows["paper_matches"] += [(p.id, k, r) for k, r in p.matches]
+        rows["announcements"] += [
+            (p.id, a.day.isoformat(), a.source, a.listing, str(a.announce_type)) for a in p.announcements
+        ]
+    conn.executemany("INSERT OR REPLACE INTO paper_keys VALUES (?, ?, ?, ?)", rows["paper_keys"])
+    conn.executemany("INSERT INTO paper_authors VALUES (?, ?, ?, ?, ?)", rows["paper_authors"])
+    conn.executemany("INSERT INTO paper_categories VALUES (?, ?, ?, ?)", rows["paper_categories"])
+    conn.executemany("INSERT INTO paper_versions VALUES (?, ?, ?)", rows["paper_versions"])
+    conn.executemany("INSERT INTO paper_links VALUES (?, ?, ?)", rows["paper_links"])
+    conn.executemany("INSERT INTO paper_matches VALUES (?, ?, ?)", rows["paper_matches"])
+    conn.executemany("INSERT INTO announcements VALUES (?, ?, ?, ?, ?)", rows["announcements"])
+
+
+def fold_papers(conn: sqlite3.Connection, keep_id: int, folded_ids: Sequence[int]) -> None:
+    """Delete papers that were merged into `keep_id`, leaving redirects so their ids still resolve."""
+    for old in folded_ids:
+        conn.execute("DELETE FROM papers WHERE id = ?", (old,))
+        conn.execute("INSERT OR REPLACE INTO paper_redirects (old_id, new_id) VALUES (?, ?)", (old, keep_id))
+        conn.execute("UPDATE paper_redirects SET new_id = ? WHERE new_id = ?", (keep_id, old))
