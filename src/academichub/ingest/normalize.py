@@ -130,12 +130,10 @@ def normalize_item(item: RawItem, *, today: dt.date | None = None) -> Paper | No
     primary = item.primary_category or (categories[0] if categories else None)
     listing = clean_text(item.listing, max_chars=200) or None
     venue = clean_text(item.venue, max_chars=300) or None
-    versions = tuple(
-        sorted(
-            {v.number: Version(v.number, sane_date(v.date, today=today)) for v in item.versions}.values(),
-            key=lambda v: v.number,
-        )
-    )
+    by_number = {v.number: Version(v.number, sane_date(v.date, today=today)) for v in item.versions}
+    if item.version and item.version not in by_number:
+        by_number[item.version] = Version(item.version, sane_date(item.updated, today=today))
+    versions = tuple(by_number[n] for n in sorted(by_number))
     version = item.version or (versions[-1].number if versions else None)
     announcements: tuple[Announcement, ...] = ()
     announced = sane_date(item.announced, today=today)

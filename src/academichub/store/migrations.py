@@ -166,19 +166,20 @@ def m001_papers_sources_runs() -> str:
 MIGRATIONS: list[Callable[[], str]] = [m001_papers_sources_runs]
 
 
-def migrate(conn: sqlite3.Connection) -> int:
+def migrate(conn: sqlite3.Connection, migrations: list[Callable[[], str]] | None = None) -> int:
     """Apply pending migrations; returns the schema version. Raises: StoreError."""
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
         "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
     )
+    steps = MIGRATIONS if migrations is None else migrations
     applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
     newest = max(applied, default=0)
-    if newest > len(MIGRATIONS):
+    if newest > len(steps):
         raise StoreError(
-            f"database schema version {newest} is newer than this AcademicHub knows ({len(MIGRATIONS)}): upgrade it"
+            f"database schema version {newest} is newer than this AcademicHub knows ({len(steps)}): upgrade it"
         )
-    for number, step in enumerate(MIGRATIONS, start=1):
+    for number, step in enumerate(steps, start=1):
         if number in applied:
             continue
         # One script, one transaction: executescript would commit an outer BEGIN, so BEGIN goes inside it.
@@ -192,4 +193,4 @@ def migrate(conn: sqlite3.Connection) -> int:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StoreError(f"migration {step.__name__} failed and was rolled back: {exc}") from exc
-    return len(MIGRATIONS)
+    return len(steps)
