@@ -74,7 +74,7 @@ def store_papers(store: Store, papers: Sequence[Paper]) -> IngestCounts:
                 continue
             base = pending.get(ids[0]) or stored[ids[0]]
             for other in ids[1:]:  # the paper bridges two stored papers: fold them into one
-                base = merge_papers(base, pending.pop(other, None) or stored[other])
+                base = merge_papers(base, pending.pop(other) if other in pending else stored[other])
             if len(ids) > 1:
                 store.fold_papers(ids[0], ids[1:])
             merged = join_match(paper, base, reason) if reason else merge_papers(base, paper)

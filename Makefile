@@ -1,0 +1,33 @@
+# Two commands for a new user: `make demo` (set up + offline demo) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench-ingest bench-ranking clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/academichub demo
+
+test: $(VENV)/.installed
+	$(BIN)/pytest -n 2 -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench-ingest: $(VENV)/.installed
+	$(BIN)/python bench/ingest.py
+
+bench-ranking: $(VENV)/.installed
+	$(BIN)/python bench/ranking_quality.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,118 @@
+"""`init`, `fetch`, `ingest` and `sources`: getting papers in and seeing how each source is doing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from academichub.cli.context import AppContext, pass_app
+from academichub.cli.papers import FORMAT
+from academichub.cli.render import print_json, run_json, runs_table
+from academichub.errors import InputError
+from academichub.models import RunStatus
+from academichub.pipeline import fetch_sources, ingest_files
+from academichub.sources.base import configured_specs
+from academichub.sources.files import expand_paths
+from academichub.sources.http import HttpClient
+
+
+@click.command()
+@pass_app
+def init(app: AppContext) -> None:
+    """Create the data directory and database, and register the configured sources."""
+    store = app.store
+    for spec in configured_specs(app.settings):
+        store.ensure_source(spec.name, spec.kind, spec.target, spec.label)
+    click.echo(f"AcademicHub home: {app.settings.home}\nDatabase: {store.path} ({store.count_papers()} papers)")
+
+
+@click.command()
+@click.argument("names", nargs=-1)
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Day to fetch where a source is dated.")
+@FORMAT
+@pass_app
+def fetch(app: AppContext, names: tuple[str, ...], day: dt.datetime | None, fmt: str) -> None:
+    """Fetch configured sources live (all, or those NAMES, e.g. arxiv-rss:cs.LG journal:nature)."""
+    specs = configured_specs(app.settings)
+    if names:
+        known = {s.name: s for s in specs}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise InputError(f"unknown source {unknown[0]!r}; configured: {', '.join(known)}")
+        specs = [known[n] for n in names]
+    with HttpClient(app.settings) as client:
+        runs = fetch_sources(app.store, client, specs, day.date() if day else None)
+    fetched = {r.source for r in runs}
+    rows = [(state, run) for state, run in app.store.latest_runs() if state.name in fetched]
+    if fmt == "json":
+        print_json([run_json(state, run) for state, run in rows])
+    else:
+        Console().print(runs_table(rows))
+    if any(r.status == RunStatus.FAILED for r in runs):
+        raise SystemExit(2)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@FORMAT
+@pass_app
+def ingest(app: AppContext, paths: tuple[Path, ...], fmt: str) -> None:
+    """Ingest recorded responses and dumps (any supported format, detected per file; directories recurse).
+
+    Safe to interrupt: rerunning resumes at the first unfinished file."""
+    files = expand_paths(list(paths))
+    with Progress(transient=True, disable=fmt == "json") as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        reports = ingest_files(app.store, files, progress=lambda _p: progress.advance(task))
+    rows = [
+        {
+            "path": str(r.path),
+            "format": r.format,
+            "seen": r.counts.seen,
+            "new": r.counts.new,
+            "updated": r.counts.updated,
+            "unchanged": r.counts.unchanged,
+            "skipped": r.skipped,
+            "error": r.error,
+        }
+        for r in reports
+    ]
+    if fmt == "json":
+        print_json(rows)
+    else:
+        totals = {
+            "seen": sum(r.counts.seen for r in reports),
+            "new": sum(r.counts.new for r in reports),
+            "updated": sum(r.counts.updated for r in reports),
+            "unchanged": sum(r.counts.unchanged for r in reports),
+        }
+        failed = [r for r in reports if r.error]
+        skipped = sum(r.skipped for r in reports)
+        click.echo(
+            f"{len(reports)} files: {totals['seen']} records seen, {totals['new']} new papers, "
+            f"{totals['updated']} updated, {totals['unchanged']} unchanged"
+            + (f", {skipped} files already ingested" if skipped else "")
+            + (f", {len(failed)} files failed" if failed else "")
+        )
+        for r in failed:
+            click.echo(f"  failed: {r.error}", err=True)
+    if any(r.error for r in reports):
+        raise SystemExit(2)
+
+
+@click.command()
+@FORMAT
+@pass_app
+def sources(app: AppContext, fmt: str) -> None:
+    """Health of every source: last run, status, HTTP status, counts, and why a day is empty."""
+    rows = app.store.latest_runs()
+    if fmt == "json":
+        print_json([run_json(state, run) for state, run in rows])
+    elif not rows:
+        click.echo("No sources yet: run `academichub init` or `academichub fetch`.")
+    else:
+        Console().print(runs_table(rows))
