@@ -17,7 +17,7 @@ from academichub.errors import AcademicHubError, SourceError
 from academichub.ingest.dedupe import dedupe_batch, fuzzy_match, join_match, merge_papers
 from academichub.ingest.normalize import normalize_item
 from academichub.models import FetchRun, IngestCounts, Paper, RawItem, RunStatus
-from academichub.sources.base import SourceSpec, source_for
+from academichub.sources.base import Enricher, SourceSpec, source_for
 from academichub.sources.files import expand_paths, parse_file
 from academichub.sources.http import HttpClient
 from academichub.store import Store
@@ -26,6 +26,7 @@ BATCH_SIZE = 2_000
 FUZZY_SOURCES = {"journal", "crossref", "pubmed", "openalex", "biorxiv", "medrxiv"}
 INGEST_JOB = "ingest-files"
 UNCONDITIONAL_REFETCH_S = 12 * 3600
+ENRICH_RETRY_S = 24 * 3600  # a paper no provider could fill is asked about again a day later
 
 
 @dataclass
@@ -166,8 +167,28 @@ def _unconditional_due(last: str | None, now: dt.datetime) -> bool:
     return (now - dt.datetime.fromisoformat(last)).total_seconds() >= UNCONDITIONAL_REFETCH_S
 
 
-def fetch_sources(
-    store: Store, client: HttpClient, specs: Sequence[SourceSpec], day: dt.date | None
-) -> list[FetchRun]:
+def fetch_sources(store: Store, client: HttpClient, specs: Sequence[SourceSpec], day: dt.date | None) -> list[FetchRun]:
     """Fetch every source in turn; one failing source never stops the others."""
     return [fetch_source(store, client, spec, day) for spec in specs]
+
+
+def enrich_papers(
+    store: Store, client: HttpClient, enrichers: Sequence[Enricher], *, limit: int = 200
+) -> dict[str, IngestCounts | str]:
+    """Fill authors/abstracts/dates/venue of papers whose feed lacked them, from each enricher in turn.
+
+    Returns per enricher its counts, or the error text if it failed (the others still run)."""
+    retry_after = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=ENRICH_RETRY_S)
+    todo = store.papers_to_enrich(retry_after=retry_after, limit=limit)
+    report: dict[str, IngestCounts | str] = {}
+    for enricher in enrichers:
+        dois = [doi for p in todo if (doi := p.identifier("doi")) and (not p.authors or not p.abstract)]
+        if not dois:
+            break
+        try:
+            report[enricher.name] = store_items(store, enricher.lookup_dois(client, dois))
+        except SourceError as exc:
+            report[enricher.name] = f"{type(exc).__name__}: {exc}"
+        todo = [p for p in store.papers_by_ids([p.id for p in todo if p.id is not None]).values()]
+    store.mark_enrich_tried([p.id for p in todo if p.id is not None])
+    return report

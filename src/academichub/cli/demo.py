@@ -34,7 +34,7 @@ def demo(app: AppContext, home: Path | None, limit: int) -> None:
         reports = ingest_files(app.store, paths)
     for report in reports:
         state = "failed: " + report.error if report.error else f"{report.counts.seen} records, {report.counts.new} new"
-        console.print(f"  ingested {report.path.name} [{report.format}] → {state}", highlight=False)
+        console.print(f"  ingested {report.path.name} ({report.format}) → {state}", highlight=False, markup=False)
     console.print(f"\n{app.store.count_papers()} papers stored after merging versions and duplicates.\n")
     show_latest_days(console, app.store, limit)
     console.print(Rule())

@@ -71,4 +71,5 @@ class BM25Index:
 
     def score(self, query: Sequence[str]) -> NDArray[np.float64]:
         """Scores of one token-list query against every document, in document order."""
-        return self.score_many([query])[0]
+        row: NDArray[np.float64] = self.score_many([query])[0]
+        return row

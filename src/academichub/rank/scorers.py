@@ -1,12 +1,14 @@
-"""Combining ranking signals: z-score each signal within the candidate set, then a weighted sum.
+"""Combining ranking signals: z-score each signal within the candidate set, then a weighted sum; plus feedback.
 
-Pure functions over score arrays and embedding rows. Signals: BM25 (lexical), dense cosine (optionally with
-pseudo-relevance feedback in embedding space and query-sentence max-sim), and an optional classifier score.
+Pure functions over score arrays and embedding rows. Signals are named after the `ScoreWeights` fields: BM25,
+dense cosine (passage- and query-prefixed), query-sentence similarity, a classifier, and (second stage)
+pseudo-relevance feedback — similarity to the centroid of the first pass's top documents (Rocchio).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,16 +22,18 @@ class ScoreWeights:
     """Weights of the z-scored signals. Zero weight drops a signal; weights need not sum to one."""
 
     bm25: float = 0.3
-    dense: float = 0.7
-    classifier: float = 0.0
+    dense: float = 0.7  # cosine of passage-encoded query text (seed abstract, description) with candidates
+    dense_query: float = 0.0  # cosine of the query-encoded text ("query: " prefix) with candidates
+    sentences: float = 0.0  # mean cosine of the query's sentences with candidates
+    classifier: float = 0.0  # e.g. a tf-idf SVM decision value
+    feedback_dense: float = 0.0  # second stage: similarity to the embedding centroid of the first-pass top-k
+    feedback_lexical: float = 0.0  # second stage: tf-idf similarity to the first-pass top-k
+
+    def first_stage(self) -> dict[str, float]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("feedback_")}
 
 
-@dataclass(frozen=True)
-class FeedbackParams:
-    """Rocchio pseudo-relevance feedback in embedding space: q' = q + beta · mean(top_k first-pass docs)."""
-
-    top_k: int = 0
-    beta: float = 0.0
+FEEDBACK_TOP_K = 5
 
 
 def zscore(scores: FloatArray) -> FloatArray:
@@ -41,20 +45,16 @@ def zscore(scores: FloatArray) -> FloatArray:
     return (x - x.mean()) / std if std > 1e-12 else np.zeros_like(x)
 
 
-def combine_scores(
-    weights: ScoreWeights,
-    *,
-    bm25: FloatArray | None = None,
-    dense: FloatArray | None = None,
-    classifier: FloatArray | None = None,
-) -> FloatArray:
-    """Weighted sum of the z-scored signals that are given (all over the same candidates, same order)."""
-    parts = [(weights.bm25, bm25), (weights.dense, dense), (weights.classifier, classifier)]
-    present = [(w, s) for w, s in parts if s is not None and w != 0.0]
-    if not present:
-        sizes = [len(s) for _, s in parts if s is not None]
-        return np.zeros(sizes[0] if sizes else 0)
-    return np.asarray(sum(w * zscore(s) for w, s in present), dtype=np.float64)
+def combine_scores(weights: Mapping[str, float], signals: Mapping[str, FloatArray], n: int) -> FloatArray:
+    """Σ weight · zscore(signal) over signals with non-zero weight; a weighted signal that is absent is skipped."""
+    total = np.zeros(n, dtype=np.float64)
+    for name, weight in weights.items():
+        signal = signals.get(name)
+        if weight and signal is not None:
+            if len(signal) != n:
+                raise ValueError(f"signal {name!r} has {len(signal)} scores for {n} candidates")
+            total += weight * zscore(signal)
+    return total
 
 
 def rank_indices(scores: FloatArray) -> NDArray[np.intp]:
@@ -67,19 +67,44 @@ def cosine_scores(query: Vectors, docs: Vectors) -> FloatArray:
     return np.asarray(docs @ query, dtype=np.float64)
 
 
-def expand_query(query: Vectors, docs: Vectors, first_pass: FloatArray, params: FeedbackParams) -> Vectors:
-    """Rocchio step: add beta × the centroid of the top_k docs by `first_pass`, re-normalised."""
-    if params.top_k <= 0 or params.beta == 0.0 or len(docs) == 0:
-        return query
-    top = rank_indices(first_pass)[: params.top_k]
-    moved = query.astype(np.float64) + params.beta * docs[top].astype(np.float64).mean(axis=0)
-    norm = float(np.linalg.norm(moved))
-    return (moved / norm if norm > 0 else moved).astype(np.float32)
-
-
 def maxsim_scores(query_parts: Vectors, docs: Vectors, *, mode: str = "mean") -> FloatArray:
     """Multi-vector query: cosine of each query part (e.g. sentence) with each doc, then 'mean' or 'max' per doc."""
     sims = np.asarray(docs @ query_parts.T, dtype=np.float64)  # [n_docs, n_parts]
     if sims.shape[1] == 0:
         return np.zeros(len(docs))
-    return sims.max(axis=1) if mode == "max" else sims.mean(axis=1)
+    pooled = sims.max(axis=1) if mode == "max" else sims.mean(axis=1)
+    return np.asarray(pooled, dtype=np.float64)
+
+
+def centroid_scores(docs: Vectors, positives: Sequence[int] | NDArray[np.intp]) -> FloatArray:
+    """Cosine-like similarity of every doc to the mean of the `positives` rows (Rocchio; also for explicit feedback)."""
+    if len(positives) == 0:
+        return np.zeros(len(docs))
+    centroid = docs[np.asarray(positives)].astype(np.float64).mean(axis=0)
+    return np.asarray(docs @ centroid, dtype=np.float64)
+
+
+def score_candidates(
+    weights: ScoreWeights,
+    signals: Mapping[str, FloatArray],
+    *,
+    n: int,
+    docs: Vectors | None = None,
+    lexical_similarity: FloatArray | None = None,
+    top_k: int = FEEDBACK_TOP_K,
+) -> FloatArray:
+    """Two-stage score: weighted z-scored signals, then add feedback from the top_k of that first pass.
+
+    `docs` are the candidates' unit embedding rows; `lexical_similarity` an [n, n] candidate-candidate tf-idf
+    cosine matrix. Either feedback term is skipped when its input or weight is missing.
+    """
+    first = combine_scores(weights.first_stage(), signals, n)
+    if top_k <= 0 or n == 0:
+        return first
+    top = rank_indices(first)[:top_k]
+    final = first.copy()
+    if docs is not None and weights.feedback_dense:
+        final += weights.feedback_dense * zscore(centroid_scores(docs, top))
+    if lexical_similarity is not None and weights.feedback_lexical:
+        final += weights.feedback_lexical * zscore(lexical_similarity[:, top].mean(axis=1))
+    return final

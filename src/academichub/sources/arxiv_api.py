@@ -262,9 +262,7 @@ class ArxivApiSource:
         when = day or (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1))
         query = category_query(spec.target.replace(",", "+").split("+"), submitted_from=when, submitted_to=when)
         items: list[RawItem] = []
-        for page in search(
-            client, query, expect_results=when.weekday() < 5, base_url=self.base_url, sleep=self.sleep
-        ):
+        for page in search(client, query, expect_results=when.weekday() < 5, base_url=self.base_url, sleep=self.sleep):
             items.extend(page.items)
         return FetchResult(items=tuple(items), status=RunStatus.OK, note=f"submitted {when.isoformat()}")
 

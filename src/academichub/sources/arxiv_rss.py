@@ -30,7 +30,7 @@ from academichub.sources.base import FileFormat, SourceSpec, register_file_forma
 from academichub.sources.xml import parse_xml, text_of
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from academichub.sources.http import HttpClient
 
@@ -74,6 +74,7 @@ def parse_arxiv_rss(data: bytes) -> tuple[list[RawItem], RssMeta]:
     for a broken document nothing can be salvaged from.
     """
     root, salvaged = _parse_feed_xml(data)
+    build: Callable[[etree._Element, RssMeta], RawItem | None]
     name = etree.QName(root).localname
     if name == "rss":
         channel = root.find("channel")

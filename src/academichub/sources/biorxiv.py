@@ -65,7 +65,8 @@ def parse_biorxiv_details(data: bytes) -> BiorxivPage:
         raise ParseError("bioRxiv response: collection is not a list")
     items = tuple(record_to_item(r) for r in records if isinstance(r, dict))
     status = str(message.get("status", "ok"))
-    return BiorxivPage(items, _int(message.get("cursor")), _int(message.get("count")), _int(message.get("total")), status)
+    paging = (_int(message.get("cursor")), _int(message.get("count")), _int(message.get("total")))
+    return BiorxivPage(items, *paging, status=status)
 
 
 def record_to_item(record: Mapping[str, object]) -> RawItem:
@@ -105,13 +106,11 @@ def record_to_item(record: Mapping[str, object]) -> RawItem:
 
 
 def split_authors(authors_raw: str, corresponding: str, record: Mapping[str, object]) -> tuple[Author, ...]:
-    """"Surname, I.; Surname, I." → Authors in order; the corresponding one gets the institution."""
+    """ "Surname, I.; Surname, I." → Authors in order; the corresponding one gets the institution."""
     names = [n.strip() for n in authors_raw.split(";") if n.strip()]
     institution = _str(record.get("author_corresponding_institution"))
     match_index = _corresponding_index(names, corresponding) if institution else None
-    return tuple(
-        Author(name, (institution,) if i == match_index else ()) for i, name in enumerate(names)
-    )
+    return tuple(Author(name, (institution,) if i == match_index else ()) for i, name in enumerate(names))
 
 
 def _corresponding_index(names: list[str], corresponding: str) -> int | None:
@@ -161,7 +160,7 @@ def _date(value: object) -> dt.date | None:
 
 
 def parse_target(target: str) -> tuple[str, str | None]:
-    """"biorxiv", "medrxiv:genomics" or "biorxiv?category=genomics" → (server, subject).
+    """ "biorxiv", "medrxiv:genomics" or "biorxiv?category=genomics" → (server, subject).
 
     Raises: ConfigError for an unknown server.
     """
@@ -173,11 +172,13 @@ def parse_target(target: str) -> tuple[str, str | None]:
     return server, subject
 
 
-@dataclass(frozen=True, slots=True)
 class BiorxivSource:
     """Live source "biorxiv": one server's postings for a day window, every page of it."""
 
-    kind: str = "biorxiv"
+    kind = "biorxiv"
+
+    def __init__(self, base_url: str = API_BASE) -> None:
+        self.base_url = base_url
 
     def fetch(
         self,
@@ -191,11 +192,17 @@ class BiorxivSource:
         server, subject = parse_target(spec.target)
         end = day or dt.date.today()
         start = end - dt.timedelta(days=WINDOW_DAYS)
-        return fetch_window(client, server, start, end, subject=subject)
+        return fetch_window(client, server, start, end, subject=subject, base_url=self.base_url)
 
 
 def fetch_window(
-    client: HttpClient, server: str, start: dt.date, end: dt.date, *, subject: str | None = None
+    client: HttpClient,
+    server: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    subject: str | None = None,
+    base_url: str = API_BASE,
 ) -> FetchResult:
     """Walk the window cursor by cursor until the total; problems with the paging go in `note`."""
     items: list[RawItem] = []
@@ -203,7 +210,7 @@ def fetch_window(
     cursor, total, last_status = 0, None, 200
     seen: set[tuple[str | None, int | None]] = set()
     for _ in range(MAX_PAGES):
-        url = f"{API_BASE}/{server}/{start.isoformat()}/{end.isoformat()}/{cursor}/json"
+        url = f"{base_url}/{server}/{start.isoformat()}/{end.isoformat()}/{cursor}/json"
         response = client.get(url, params={"category": subject} if subject else None)
         last_status = response.status
         page = parse_biorxiv_details(response.content)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import socket
+import ssl
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -154,9 +155,9 @@ class DeadlineStream(httpcore.NetworkStream):
         self._inner.close()
 
     def start_tls(
-        self, ssl_context: object, server_hostname: str | None = None, timeout: float | None = None
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
-        inner = self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout))  # type: ignore[arg-type]
+        inner = self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout))
         return DeadlineStream(inner)
 
     def get_extra_info(self, info: str) -> object:
@@ -187,7 +188,7 @@ class GuardedBackend(httpcore.NetworkBackend):
                     port,
                     _clamp(timeout, httpcore.ConnectTimeout),
                     local_address,
-                    socket_options,  # type: ignore[arg-type]
+                    socket_options,
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc

@@ -18,7 +18,7 @@ from typing import Any
 import feedparser
 
 from academichub.errors import ConfigError, ParseError
-from academichub.models import AnnounceType, Author, FetchResult, Link, RawItem, RunStatus
+from academichub.models import AnnounceType, Author, FetchResult, Link, RawItem, RunStatus, Version
 from academichub.sources.base import FileFormat, SourceSpec, register_file_format, register_source
 from academichub.sources.http import HttpClient
 from academichub.sources.jats import jats_to_text
@@ -31,9 +31,8 @@ _LISTING_PREFIXES = ("bioRxiv Subject Collection:", "medRxiv Subject Collection:
 MIN_ABSTRACT_CHARS = 350  # shorter feed text is a standfirst/teaser, not an abstract
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
-_TEASER_PARAGRAPH = re.compile(
-    r"\A\s*<p>(?:(?!</p>).)*?(?:published online|doi:|volume \d+)(?:(?!</p>).)*</p>", re.IGNORECASE | re.DOTALL
-)
+# Nature's content:encoded: "<p>Nature, Published online: 30 November 2023; <a>doi:…</a></p>" + standfirst.
+_PUBLISHED_ONLINE = re.compile(r"\A\s*<p>(?:(?!</p>).)*?published online(?:(?!</p>).)*</p>", re.IGNORECASE | re.DOTALL)
 _TEASER_LINE = re.compile(r"\A[^<]{0,200}?volume \d+, issue [^<]*?(?:<br\s*/?>|$)", re.IGNORECASE)
 _INITIALS = re.compile(r"\A(?:[A-Z][a-z]?\.?[\s-]*)+\Z")
 _UTF16_32 = (
@@ -71,7 +70,9 @@ _PRESETS = (
     JournalPreset("pnas", "PNAS", "https://www.pnas.org/action/showFeed?type=etoc&feed=rss&jc=pnas", "0027-8424"),
     JournalPreset("prl", "Physical Review Letters", "https://feeds.aps.org/rss/recent/prl.xml", "0031-9007"),
     JournalPreset(
-        "nejm", "New England Journal of Medicine", "https://www.nejm.org/action/showFeed?jc=nejm&type=etoc&feed=rss",
+        "nejm",
+        "New England Journal of Medicine",
+        "https://www.nejm.org/action/showFeed?jc=nejm&type=etoc&feed=rss",
         "0028-4793",
     ),
     JournalPreset("lancet", "The Lancet", "https://www.thelancet.com/rssfeed/lancet_current.xml", "0140-6736"),
@@ -145,6 +146,8 @@ def entry_to_item(entry: Mapping[str, Any], *, listing: str | None, venue: str |
     day = _entry_date(entry)
     authors_raw, authors = _authors_of(entry)
     item_venue = clean_text(entry.get("prism_publicationname", "")) or venue
+    version = _version_of(link, item_venue)
+    is_preprint = bool(item_venue and "rxiv" in item_venue.lower())
     links = [Link("html", link)] if link else []
     if doi:
         links.append(Link("doi", f"https://doi.org/{doi}"))
@@ -154,12 +157,14 @@ def entry_to_item(entry: Mapping[str, Any], *, listing: str | None, venue: str |
         abstract=_abstract_of(entry, title),
         authors=authors,
         authors_raw=authors_raw,
-        version=_version_of(link, item_venue),
+        version=version,
         doi=doi,
+        categories=(listing,) if is_preprint and listing else (),
         listing=listing or item_venue,
         announce_type=AnnounceType.NEW,
         announced=day,
         published=day,
+        versions=(Version(version, day),) if version is not None else (),
         venue=item_venue,
         license=clean_text(entry.get("rights", "")) or None,
         links=tuple(links),
@@ -175,7 +180,7 @@ def _abstract_of(entry: Mapping[str, Any], title: str) -> str:
 
 
 def _doi_of(entry: Mapping[str, Any]) -> str | None:
-    for key in ("prism_doi", "dc_identifier", "id", "link"):
+    for key in ("prism_doi", "dc_identifier", "id", "link", "summary"):
         match = _DOI.search(str(entry.get(key, "") or ""))
         if match:
             return match.group(0).rstrip(".,;").lower().removesuffix("?rss=1")
@@ -259,8 +264,14 @@ def clean_text(value: object, *, keep_markup: bool = False) -> str:
 
 
 def strip_teaser_boilerplate(markup: str) -> str:
-    """Drop a leading "Nature, Published online: …; doi:…" or "Science, Volume N, Issue M" line."""
-    return _TEASER_LINE.sub("", _TEASER_PARAGRAPH.sub("", markup, count=1), count=1).strip()
+    """Feed text minus publisher boilerplate; "" for Nature-style "Published online" teasers.
+
+    After Nature's "Published online: …; doi:…" line comes a standfirst (or the title again),
+    never the abstract, so the whole text is dropped; a "Science, Volume N, Issue M" line is cut.
+    """
+    if _PUBLISHED_ONLINE.match(markup):
+        return ""
+    return _TEASER_LINE.sub("", markup, count=1).strip()
 
 
 def is_teaser(text: str, title: str) -> bool:
@@ -279,11 +290,10 @@ def split_creator(name: str) -> list[str]:
     return [name]
 
 
-@dataclass(frozen=True, slots=True)
 class JournalFeedSource:
     """Live source "journal": target is the feed URL; conditional GET, 304 → NOT_MODIFIED."""
 
-    kind: str = "journal"
+    kind = "journal"
 
     def fetch(
         self,

@@ -2,7 +2,7 @@
 
 Owns: the cassette shapes seen in our fixtures — Ruby-VCR / rcrossref (`http_interactions`,
 plain-string bodies) and vcrpy / habanero / scrapi (`interactions`, gzip `!!binary` bodies).
-Registers the "vcr-cassette" file format, which hands each 2xx body to the format that sniffs it.
+`sources/files.py` calls `recorded_bodies` and hands each body to the format that sniffs it.
 """
 
 from __future__ import annotations
@@ -12,18 +12,14 @@ import binascii
 import gzip
 import re
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
 from academichub.errors import ParseError
-from academichub.models import RawItem
-from academichub.sources.base import FileFormat, file_formats, register_file_format
 
-CASSETTE_FORMAT = "vcr-cassette"
 _CASSETTE_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:---\s*\n)?(?:#[^\n]*\n|\s)*(http_)?interactions\s*:")
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -116,28 +112,12 @@ def _decompress(raw: bytes, encoding: str) -> bytes:
     return raw
 
 
-def _sniff_cassette(path: Path, data: bytes) -> bool:
-    return is_cassette(data)
+def recorded_bodies(path: Path, data: bytes) -> list[bytes] | None:
+    """Bodies of the successful (2xx) responses in a cassette; None when `data` is no cassette.
 
-
-def parse_cassette(path: Path, data: bytes) -> Iterator[RawItem]:
-    """RawItems of every successful recorded response some registered format can read.
-
-    Raises: ParseError when no response in the cassette is in a known format.
+    Error responses (a recorded 404 "Resource not found.") are left out: they hold no records.
+    Raises: ParseError for a cassette that cannot be read.
     """
-    formats = [fmt for fmt in file_formats() if fmt.name != CASSETTE_FORMAT]
-    parsed = 0
-    for recording in unwrap_cassette(data):
-        if not recording.is_success or not recording.body.strip():
-            continue
-        body_path = Path(urlsplit(recording.url).path or path.name)
-        fmt = next((f for f in formats if f.sniff(body_path, recording.body)), None)
-        if fmt is None:
-            continue
-        parsed += 1
-        yield from fmt.parse(body_path, recording.body)
-    if parsed == 0:
-        raise ParseError(f"{path.name}: no recorded response in a format AcademicHub reads")
-
-
-register_file_format(FileFormat(CASSETTE_FORMAT, _sniff_cassette, parse_cassette))
+    if not is_cassette(data):
+        return None
+    return [r.body for r in unwrap_cassette(data) if r.is_success and r.body.strip()]

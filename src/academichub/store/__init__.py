@@ -91,12 +91,17 @@ class Store:
         limit: int = 100,
         offset: int = 0,
     ) -> list[Paper]:
-        return listing.list_papers(
-            self._conn, day=day, source=source, category=category, limit=limit, offset=offset
-        )
+        return listing.list_papers(self._conn, day=day, source=source, category=category, limit=limit, offset=offset)
 
     def announcement_days(self, *, limit: int = 30) -> list[tuple[dt.date, int]]:
         return listing.announcement_days(self._conn, limit=limit)
+
+    def papers_to_enrich(self, *, retry_after: dt.datetime, limit: int = 200) -> list[Paper]:
+        return listing.papers_to_enrich(self._conn, retry_after=retry_after.isoformat(timespec="seconds"), limit=limit)
+
+    def mark_enrich_tried(self, ids: list[int]) -> None:
+        with self._db.transaction() as conn:
+            listing.mark_enrich_tried(conn, ids, _now())
 
     def count_papers(self) -> int:
         return listing.count_papers(self._conn)
@@ -109,9 +114,7 @@ class Store:
     def source_state(self, name: str) -> SourceState | None:
         return runs.source_state(self._conn, name)
 
-    def save_validators(
-        self, name: str, etag: str | None, last_modified: str | None, *, unconditional: bool
-    ) -> None:
+    def save_validators(self, name: str, etag: str | None, last_modified: str | None, *, unconditional: bool) -> None:
         with self._db.transaction() as conn:
             runs.save_validators(conn, name, etag, last_modified, unconditional_at=_now() if unconditional else None)
 

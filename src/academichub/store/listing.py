@@ -110,3 +110,20 @@ def announcement_days(conn: sqlite3.Connection, *, limit: int = 30) -> list[tupl
 
 def count_papers(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM papers WHERE deleted = 0").fetchone()[0])
+
+
+def papers_to_enrich(conn: sqlite3.Connection, *, retry_after: str, limit: int) -> list[Paper]:
+    """Papers with a DOI but no authors or no abstract, not tried since `retry_after` (ISO time)."""
+    rows = conn.execute(
+        "SELECT p.id FROM papers p WHERE p.deleted = 0 AND (p.abstract = '' OR p.authors_text = '') "
+        "AND (p.enrich_tried_at IS NULL OR p.enrich_tried_at < ?) "
+        "AND EXISTS (SELECT 1 FROM paper_keys k WHERE k.paper_id = p.id AND k.scheme = 'doi') "
+        "ORDER BY p.first_announced DESC, p.id LIMIT ?",
+        (retry_after, limit),
+    ).fetchall()
+    found = papers_by_ids(conn, [r[0] for r in rows])
+    return [found[r[0]] for r in rows if r[0] in found]
+
+
+def mark_enrich_tried(conn: sqlite3.Connection, ids: list[int], now: str) -> None:
+    conn.executemany("UPDATE papers SET enrich_tried_at = ? WHERE id = ?", [(now, i) for i in ids])

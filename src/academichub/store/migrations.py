@@ -33,6 +33,7 @@ def m001_papers_sources_runs() -> str:
             first_announced TEXT,
             fingerprint TEXT NOT NULL,
             deleted INTEGER NOT NULL DEFAULT 0,
+            enrich_tried_at TEXT,
             created_at TEXT NOT NULL,
             changed_at TEXT NOT NULL
         );

@@ -81,8 +81,7 @@ def finish_run(conn: sqlite3.Connection, run: FetchRun) -> None:
     )
     failed = run.status == RunStatus.FAILED
     conn.execute(
-        "UPDATE sources SET consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END "
-        "WHERE name = ?",
+        "UPDATE sources SET consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END WHERE name = ?",
         (failed, run.source),
     )
 

@@ -1,0 +1,48 @@
+import math
+
+import numpy as np
+import pytest
+
+from academichub.rank.bm25 import BM25Index, BM25Params
+
+# Three documents; avg length 5/3. k1 = 1.2, b = 0.75.
+DOCS = [["graph", "neural"], ["graph", "graph", "protein"], []]
+
+
+def hand_bm25(tf: int, doc_len: int, df: int, n_docs: int = 3, avg_len: float = 5 / 3) -> float:
+    idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+    return idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * doc_len / avg_len))
+
+
+def test_scores_match_the_okapi_formula_computed_by_hand() -> None:
+    index = BM25Index(DOCS)
+    scores = index.score(["graph", "protein"])
+    expected = [
+        hand_bm25(tf=1, doc_len=2, df=2),
+        hand_bm25(tf=2, doc_len=3, df=2) + hand_bm25(tf=1, doc_len=3, df=1),
+        0.0,
+    ]
+    assert scores == pytest.approx(expected)
+    assert scores[0] == pytest.approx(0.434457, abs=1e-6)
+
+
+def test_unknown_terms_score_zero_and_repeated_query_terms_count_twice() -> None:
+    index = BM25Index(DOCS)
+    assert index.score(["nowhere"]).tolist() == [0.0, 0.0, 0.0]
+    assert index.score(["neural", "neural"]) == pytest.approx(2 * index.score(["neural"]))
+
+
+def test_score_many_equals_one_query_at_a_time() -> None:
+    index = BM25Index(DOCS, BM25Params(k1=1.5, b=0.5))
+    queries = [["graph"], ["protein", "neural"], []]
+    many = index.score_many(queries)
+    assert many.shape == (3, 3)
+    for row, query in zip(many, queries, strict=True):
+        assert row == pytest.approx(index.score(query))
+
+
+def test_rarer_terms_weigh_more_and_empty_corpus_is_harmless() -> None:
+    index = BM25Index(DOCS)
+    assert index.idf[index.vocab["protein"]] > index.idf[index.vocab["graph"]]
+    assert BM25Index([]).score(["graph"]).shape == (0,)
+    assert np.all(index.score(["graph"]) >= 0)
