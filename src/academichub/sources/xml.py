@@ -82,4 +82,4 @@ def text_of(el: etree._Element | None) -> str:
     """All text inside an element (itertext, never .text: MathML and <i> are inline)."""
     if el is None:
         return ""
-    return "".join(el.itertext())
+    return "".join(str(part) for part in el.itertext())
