@@ -28,7 +28,7 @@ FACETS = ("background", "method", "result")
 SELF_CANDIDATE_QUERY = "8781666"
 CACHE_SAVE_EVERY = 32
 
-_LABEL = re.compile(r"^(?:ABSTRACT: )?[a-z]+_label: ")
+_LABEL = re.compile(r"^(?:ABSTRACT: )?([a-z]+)_label: ")
 _PAPER_ID = re.compile(r"^paper_id: (\S+?);")
 
 
@@ -37,6 +37,7 @@ class Paper:
     pid: str
     title: str
     sentences: tuple[str, ...]
+    labels: tuple[str, ...] = ()  # per sentence: background/objective/method/result/other (annotator labels)
 
     @property
     def abstract(self) -> str:
@@ -62,8 +63,9 @@ def _parse_block(lines: list[str]) -> Paper | None:
     title = next((line[len("TITLE: ") :].strip() for line in lines if line.startswith("TITLE: ")), None)
     if pid is None or title is None:
         return None
-    sentences = tuple(_LABEL.sub("", line).strip() for line in lines if _LABEL.match(line))
-    return Paper(pid, title, tuple(s for s in sentences if s))
+    labelled = [(m.group(1), line[m.end() :].strip()) for line in lines if (m := _LABEL.match(line))]
+    labelled = [(label, text) for label, text in labelled if text]
+    return Paper(pid, title, tuple(t for _, t in labelled), tuple(label for label, _ in labelled))
 
 
 def parse_readable(data: Path) -> dict[str, Paper]:

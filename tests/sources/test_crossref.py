@@ -1,3 +1,4 @@
+
 """Crossref works: real cassettes (JSON and unixsd XML), dates, abstracts, enrichment, ISSN listing."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from academichub.config import Settings
 from academichub.errors import ParseError
 from academichub.models import RunStatus
 from academichub.sources.base import SourceSpec, enrichers
@@ -61,7 +63,11 @@ def test_every_shared_crossref_response_parses(shared_fixtures: Path) -> None:
 
 
 def test_jats_abstracts_come_out_as_clean_text(shared_fixtures: Path) -> None:
-    items = [i for b in _bodies(shared_fixtures / "crossref-works/rcrossref-vcr/cr_works.yml") for i in parse_crossref(b).items]
+    items = [
+        i
+        for b in _bodies(shared_fixtures / "crossref-works/rcrossref-vcr/cr_works.yml")
+        for i in parse_crossref(b).items
+    ]
     feline = next(i for i in items if i.abstract.startswith("Feline foamy virus (FFV)"))
     assert "Abstract" not in feline.abstract[:20]
     assert "<" not in feline.abstract
@@ -138,7 +144,8 @@ def test_enricher_batches_dois_and_sends_mailto(loopback, http_client) -> None:
     (request,) = loopback.requests
     assert request.query["mailto"] == "me@example.org"
     assert request.query["filter"] == "doi:10.1038/s41586-024-00001,doi:10.1038/s41586-024-00002"
-    assert "crossref" in enrichers()
+    built = enrichers(Settings(contact_email="me@example.org"))
+    assert [e.name for e in built][:1] == ["crossref"]
 
 
 def test_issn_listing_pages_until_items_run_out(loopback, http_client) -> None:

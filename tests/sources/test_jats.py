@@ -17,7 +17,10 @@ from academichub.sources.jats import jats_to_text
             "<jats:sec><jats:title>Results</jats:title><jats:p>What.</jats:p></jats:sec>",
             "Background: Why.\n\nResults: What.",
         ),
-        ('<jats:p>Energy <mml:math alttext="E=mc^2"><mml:mi>E</mml:mi></mml:math> holds.</jats:p>', "Energy $E=mc^2$ holds."),
+        (
+            '<jats:p>Energy <mml:math alttext="E=mc^2"><mml:mi>E</mml:mi></mml:math> holds.</jats:p>',
+            "Energy $E=mc^2$ holds.",
+        ),
         (
             r"<jats:p>Let <jats:inline-formula><jats:alternatives><jats:tex-math>"
             r"\documentclass[12pt]{minimal}\begin{document}$$\alpha_1$$\end{document}</jats:tex-math>"

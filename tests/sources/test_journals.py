@@ -137,12 +137,12 @@ def test_duplicate_items_are_reported_once() -> None:
 
 def test_atom_feed() -> None:
     atom = (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Journal</title>'
-        "<id>urn:x</id><updated>2024-05-02T10:00:00Z</updated><entry><title>A result</title><id>urn:y</id>"
-        '<link href="https://doi.org/10.5555/XYZ.9"/><updated>2024-05-02T10:00:00Z</updated>'
-        "<author><name>Ada Lovelace</name></author><author><name>Alan Turing</name></author>"
-        "<summary>Short.</summary></entry></feed>"
-    ).encode()
+        b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Journal</title>'
+        b"<id>urn:x</id><updated>2024-05-02T10:00:00Z</updated><entry><title>A result</title><id>urn:y</id>"
+        b'<link href="https://doi.org/10.5555/XYZ.9"/><updated>2024-05-02T10:00:00Z</updated>'
+        b"<author><name>Ada Lovelace</name></author><author><name>Alan Turing</name></author>"
+        b"<summary>Short.</summary></entry></feed>"
+    )
     (item,) = parse_journal_feed(atom).items
     assert item.doi == "10.5555/xyz.9"
     assert [a.name for a in item.authors] == ["Ada Lovelace", "Alan Turing"]

@@ -14,8 +14,8 @@ from academichub.cli.papers import FORMAT
 from academichub.cli.render import print_json, run_json, runs_table
 from academichub.errors import InputError
 from academichub.models import RunStatus
-from academichub.pipeline import fetch_sources, ingest_files
-from academichub.sources.base import configured_specs
+from academichub.pipeline import enrich_papers, fetch_sources, ingest_files
+from academichub.sources.base import configured_specs, enrichers
 from academichub.sources.files import expand_paths
 from academichub.sources.http import HttpClient
 
@@ -33,9 +33,12 @@ def init(app: AppContext) -> None:
 @click.command()
 @click.argument("names", nargs=-1)
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Day to fetch where a source is dated.")
+@click.option(
+    "--no-enrich", is_flag=True, help="Skip filling missing authors/abstracts from Crossref, PubMed, OpenAlex."
+)
 @FORMAT
 @pass_app
-def fetch(app: AppContext, names: tuple[str, ...], day: dt.datetime | None, fmt: str) -> None:
+def fetch(app: AppContext, names: tuple[str, ...], day: dt.datetime | None, no_enrich: bool, fmt: str) -> None:
     """Fetch configured sources live (all, or those NAMES, e.g. arxiv-rss:cs.LG journal:nature)."""
     specs = configured_specs(app.settings)
     if names:
@@ -46,12 +49,16 @@ def fetch(app: AppContext, names: tuple[str, ...], day: dt.datetime | None, fmt:
         specs = [known[n] for n in names]
     with HttpClient(app.settings) as client:
         runs = fetch_sources(app.store, client, specs, day.date() if day else None)
+        enriched = {} if no_enrich else enrich_papers(app.store, client, enrichers(app.settings))
     fetched = {r.source for r in runs}
     rows = [(state, run) for state, run in app.store.latest_runs() if state.name in fetched]
     if fmt == "json":
         print_json([run_json(state, run) for state, run in rows])
     else:
         Console().print(runs_table(rows))
+        for name, outcome in enriched.items():
+            text = outcome if isinstance(outcome, str) else f"{outcome.updated} papers filled in"
+            click.echo(f"enrichment via {name}: {text}")
     if any(r.status == RunStatus.FAILED for r in runs):
         raise SystemExit(2)
 

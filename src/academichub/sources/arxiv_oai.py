@@ -350,7 +350,8 @@ def harvest(
 
 def _sniffer(namespace: bytes) -> Callable[[Path, bytes], bool]:
     def sniff(path: Path, data: bytes) -> bool:
-        return b"<OAI-PMH" in data[:2048] and namespace in data[:65536]
+        head = data[:65536]
+        return b"<OAI-PMH" in data[:2048] and namespace in head and b"oai:arXiv.org:" in head
 
     return sniff
 

@@ -67,7 +67,7 @@ class Enricher(Protocol):
 
 _SOURCES: dict[str, Source] = {}
 _FILE_FORMATS: dict[str, FileFormat] = {}
-_ENRICHERS: dict[str, Enricher] = {}
+_ENRICHERS: dict[str, Callable[[Settings], Enricher]] = {}
 
 
 def register_source(source: Source) -> None:
@@ -79,8 +79,9 @@ def register_file_format(fmt: FileFormat) -> None:
     _FILE_FORMATS[fmt.name] = fmt
 
 
-def register_enricher(enricher: Enricher) -> None:
-    _ENRICHERS[enricher.name] = enricher
+def register_enricher(name: str, factory: Callable[[Settings], Enricher]) -> None:
+    """Register an enricher by a factory that builds it from Settings (keys, contact e-mail)."""
+    _ENRICHERS[name] = factory
 
 
 def source_for(kind: str) -> Source:
@@ -98,9 +99,10 @@ def file_formats() -> list[FileFormat]:
     return list(_FILE_FORMATS.values())
 
 
-def enrichers() -> dict[str, Enricher]:
+def enrichers(settings: Settings) -> list[Enricher]:
+    """Every registered enricher, built for these settings, in registration order."""
     load_builtins()
-    return dict(_ENRICHERS)
+    return [factory(settings) for factory in _ENRICHERS.values()]
 
 
 def source_kinds() -> list[str]:

@@ -318,7 +318,7 @@ def parse_crossref_xml_file(path: Path, data: bytes) -> Iterator[RawItem]:
     yield from parse_crossref_unixsd(data)
 
 
-register_enricher(CrossrefEnricher())
+register_enricher("crossref", CrossrefEnricher.from_settings)
 register_source(CrossrefSource())
 register_file_format(FileFormat("crossref-json", sniff_crossref, parse_crossref_file))
 register_file_format(FileFormat("crossref-xml", sniff_crossref_xml, parse_crossref_xml_file))

@@ -109,11 +109,11 @@ def check_is_feed(data: bytes, content_type: str | None = None) -> None:
         raise ParseError("not a feed: the server sent a PDF")
     if head[:1] in (b"{", b"["):
         raise ParseError("not a feed: the server sent JSON")
-    if head.startswith((b"<!doctype html", b"<html")) or (b"<html" in head and b"<rss" not in head):
+    has_feed_root = any(tag in head for tag in (b"<rss", b"<feed", b"<rdf:rdf"))
+    if head.startswith((b"<!doctype html", b"<html")) or (b"<html" in head and not has_feed_root):
         raise ParseError("not a feed: the server sent an HTML page")
-    if content_type and "html" in content_type.lower() and b"<rss" not in head and b"<feed" not in head:
-        if b"<rdf:rdf" not in head:
-            raise ParseError(f"not a feed: content-type {content_type}")
+    if content_type and "html" in content_type.lower() and not has_feed_root:
+        raise ParseError(f"not a feed: content-type {content_type}")
 
 
 def parse_journal_feed(data: bytes, *, listing: str | None = None, content_type: str | None = None) -> JournalFeed:

@@ -172,5 +172,5 @@ def parse_openalex_file(path: Path, data: bytes) -> Iterator[RawItem]:
     yield from parse_openalex(data)
 
 
-register_enricher(OpenAlexEnricher())
+register_enricher("openalex", OpenAlexEnricher.from_settings)
 register_file_format(FileFormat("openalex-works", sniff_openalex, parse_openalex_file))

@@ -218,5 +218,5 @@ def parse_pubmed_file(path: Path, data: bytes) -> Iterator[RawItem]:
     yield from parse_pubmed_efetch(data)
 
 
-register_enricher(PubmedEnricher())
+register_enricher("pubmed", PubmedEnricher.from_settings)
 register_file_format(FileFormat("pubmed-efetch", sniff_pubmed, parse_pubmed_file))

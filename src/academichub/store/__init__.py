@@ -13,8 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-from academichub.models import FetchRun, Paper
-from academichub.store import listing, papers, runs
+import numpy as np
+from numpy.typing import NDArray
+
+from academichub.models import FeedbackKind, FetchRun, Paper, Radar, Reason
+from academichub.store import listing, papers, radars, runs
 from academichub.store.db import Connection, connect_sqlite
 from academichub.store.listing import SearchHit
 from academichub.store.papers import SaveOutcome
@@ -144,6 +147,54 @@ class Store:
     def clear_checkpoints(self, job: str) -> None:
         with self._db.transaction() as conn:
             runs.clear_checkpoints(conn, job)
+
+    # radars, feedback, vectors, picks
+    def save_radar(self, radar: Radar) -> Radar:
+        with self._db.transaction() as conn:
+            return radars.save_radar(conn, radar, _now())
+
+    def radar_by_name(self, name: str, *, user_id: int = 1) -> Radar | None:
+        return radars.radar_by_name(self._conn, user_id, name)
+
+    def radar_by_id(self, radar_id: int, *, user_id: int = 1) -> Radar | None:
+        return radars.radar_by_id(self._conn, user_id, radar_id)
+
+    def list_radars(self, *, user_id: int = 1) -> list[Radar]:
+        return radars.list_radars(self._conn, user_id)
+
+    def delete_radar(self, radar_id: int, *, user_id: int = 1) -> None:
+        with self._db.transaction() as conn:
+            radars.delete_radar(conn, user_id, radar_id)
+
+    def set_feedback(self, radar_id: int, paper_id: int, kind: FeedbackKind) -> None:
+        with self._db.transaction() as conn:
+            radars.set_feedback(conn, radar_id, paper_id, kind, _now())
+
+    def clear_feedback(self, radar_id: int, paper_id: int, kind: FeedbackKind) -> None:
+        with self._db.transaction() as conn:
+            radars.clear_feedback(conn, radar_id, paper_id, kind)
+
+    def feedback_for(self, radar_id: int) -> dict[FeedbackKind, list[int]]:
+        return radars.feedback_for(self._conn, radar_id)
+
+    def vectors_for(self, ids: Sequence[int], model: str) -> dict[int, tuple[NDArray[np.float32], str]]:
+        return radars.vectors_for(self._conn, ids, model)
+
+    def save_vectors(self, model: str, rows: Sequence[tuple[int, NDArray[np.float32], str]]) -> None:
+        with self._db.transaction() as conn:
+            radars.save_vectors(conn, model, rows)
+
+    def shown_before(self, radar_id: int, day: dt.date) -> set[int]:
+        return radars.shown_before(self._conn, radar_id, day)
+
+    def save_digest(
+        self, radar_id: int, day: dt.date, items: Sequence[tuple[int, int, float, tuple[Reason, ...]]]
+    ) -> None:
+        with self._db.transaction() as conn:
+            radars.save_digest(conn, radar_id, day, items)
+
+    def digest_items(self, radar_id: int, day: dt.date) -> list[tuple[int, int, float, tuple[Reason, ...]]]:
+        return radars.digest_items(self._conn, radar_id, day)
 
     def integrity_ok(self) -> bool:
         return bool(self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")

@@ -164,7 +164,59 @@ def m001_papers_sources_runs() -> str:
         """
 
 
-MIGRATIONS: list[Callable[[], str]] = [m001_papers_sources_runs]
+def m002_users_radars_feedback_vectors() -> str:
+    return """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            language TEXT NOT NULL DEFAULT 'zh',
+            created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+        );
+        INSERT INTO users (id, name) VALUES (1, 'local');
+
+        -- A radar's settings live in one JSON document so new fields need no migration
+        CREATE TABLE radars (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            config TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (user_id, name)
+        );
+
+        CREATE TABLE feedback (
+            radar_id INTEGER NOT NULL REFERENCES radars(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('up','down','save','dismiss')),
+            at TEXT NOT NULL,
+            PRIMARY KEY (radar_id, paper_id, kind)
+        ) WITHOUT ROWID;
+
+        -- One vector per paper and model, float32 little-endian, computed once
+        CREATE TABLE paper_vectors (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            text_hash TEXT NOT NULL,
+            PRIMARY KEY (paper_id, model)
+        ) WITHOUT ROWID;
+
+        -- What each radar showed on each day: never shown twice, and the page can be rebuilt
+        CREATE TABLE digest_items (
+            radar_id INTEGER NOT NULL REFERENCES radars(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            rank INTEGER NOT NULL,
+            score REAL NOT NULL,
+            reasons TEXT NOT NULL,
+            PRIMARY KEY (radar_id, day, paper_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX digest_items_paper ON digest_items(radar_id, paper_id);
+    """
+
+
+MIGRATIONS: list[Callable[[], str]] = [m001_papers_sources_runs, m002_users_radars_feedback_vectors]
 
 
 def migrate(conn: sqlite3.Connection, migrations: list[Callable[[], str]] | None = None) -> int:

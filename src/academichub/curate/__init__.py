@@ -1,0 +1,1 @@
+"""Curate: pure selection of each radar's Curated Daily from ranked papers."""
