@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -96,10 +97,10 @@ def load_dense(coll: Collection, embedder: Embedder, *, allow_encode: bool) -> D
     pids = sorted(coll.papers)
     sentences = [(q, s) for q in queries for s in coll.papers[q].sentences]
 
-    def encode(texts: object, kind: str) -> NDArray[np.float32]:
+    def encode(texts: Sequence[str], kind: str) -> NDArray[np.float32]:
         if not allow_encode:
             raise LookupError("missing vectors")
-        return embedder.encode(list(texts), "query" if kind == "query" else "passage")  # type: ignore[call-overload]
+        return embedder.encode(list(texts), "query" if kind == "query" else "passage")
 
     try:
         passage = encode_cached(

@@ -242,7 +242,7 @@ def run_all(coll: Collection, dense: Dense | None) -> list[Result]:
             fixed_zero=("dense_query", "sentences", "classifier"),
         ),
         ours(coll, sig, dense, lex),
-        ours(coll, sig, dense, lex, name="ours, facet-aware query sentences (informational)", sentences="e5_sent_facet"),
+        ours(coll, sig, dense, lex, name="ours, facet-aware sentences (informational)", sentences="e5_sent_facet"),
     ]
     return results
 

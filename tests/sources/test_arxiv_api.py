@@ -274,3 +274,11 @@ def test_api_source_fetches_one_submission_day(
 def test_recording_wrapper_is_json(repo_fixtures: Path) -> None:
     doc = json.loads((repo_fixtures / "arxiv" / "id_abc_s0_m100_b79c8dcf6bc3.json").read_text())
     assert set(doc) == {"url", "status_code", "body"}
+
+
+def test_paging_past_arxivs_30000_limit_is_refused_before_any_request(
+    loopback: LoopbackServer, http_client: HttpClient
+) -> None:
+    with pytest.raises(ValueError, match="30000"):
+        next(search(http_client, "all:x", start=30000, base_url=loopback.url("/api/query")))
+    assert loopback.requests == []

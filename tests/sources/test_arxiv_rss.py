@@ -276,3 +276,12 @@ def test_fetch_of_an_html_page_raises_not_a_feed(loopback: LoopbackServer, http_
     source = ArxivRssSource(base_url=loopback.url("/rss/"))
     with pytest.raises(ParseError, match="not a feed"):
         source.fetch(SourceSpec("arxiv-rss:cs.LG", "arxiv-rss", "cs.LG"), http_client, None)
+
+
+def test_combined_feed_items_get_the_requested_category_they_are_in(cs_lg: bytes) -> None:
+    def edit(channel: etree._Element) -> None:
+        channel.find("link").text = "http://rss.arxiv.org/rss/cs.AI+cs.CY"  # type: ignore[union-attr]
+
+    items, meta = parse_arxiv_rss(edit_feed(cs_lg, edit))
+    assert meta.listing == "cs.AI+cs.CY"
+    assert [i.listing for i in items] == ["cs.AI", "cs.CY", "cs.AI+cs.CY"]

@@ -83,7 +83,9 @@ def rank_radar(inputs: RadarInputs, weights: RadarWeights = RadarWeights()) -> l
     if inputs.description_vector is not None and vectors.shape[1]:
         sims = vectors @ inputs.description_vector
         total += weights.description * zscore(np.asarray(sims, dtype=np.float64))
-        _note_top(reasons, np.asarray(sims, dtype=np.float64), "description", lambda s: f"close to your description (similarity {s:.2f})")
+        _note_top(
+            reasons, np.asarray(sims, dtype=np.float64), "description", lambda s: f"close to your description ({s:.2f})"
+        )
     if len(inputs.seed_vectors) and vectors.shape[1]:
         seed_sims = vectors @ inputs.seed_vectors.T  # [n, seeds]
         best = seed_sims.max(axis=1)

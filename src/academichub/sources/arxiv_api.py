@@ -199,10 +199,13 @@ def search(
 
     An empty page where results were expected (mid-way through totalResults, or
     totalResults 0 with `expect_results`) is asked once more after a pause, then
-    raised. Raises: FetchError (never silently "no papers"), ArxivApiError.
+    raised. Raises: FetchError (never silently "no papers"), ArxivApiError;
+    ValueError when `start` is past arXiv's 30000-result limit.
     """
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     limit = min(total_cap, MAX_TOTAL_RESULTS) - start
+    if limit <= 0:
+        raise ValueError(f"start={start} is beyond arXiv's {MAX_TOTAL_RESULTS}-result limit (it would answer HTTP 400)")
     if max_results is not None:
         limit = min(limit, max_results)
     position, fetched, total = start, 0, None

@@ -98,7 +98,7 @@ def parse_rfc822(text: str | None) -> dt.datetime | None:
 
 def eastern_date(text: str | None) -> dt.date | None:
     """The US Eastern calendar date of an RFC 822 or ISO 8601 timestamp (arXiv's listing day), or None."""
-    moment = parse_rfc822(text) if text and not text[:1].isdigit() else parse_iso(text)
+    moment = parse_rfc822(text) or parse_iso(text)
     return to_us_eastern(moment).date() if moment else None
 
 

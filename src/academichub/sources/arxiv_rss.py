@@ -245,13 +245,23 @@ def _build_item(
         doi=doi.lower() or None,
         categories=cats,
         primary_category=cats[0] if cats else None,  # arXiv lists the primary classification first
-        listing=meta.listing,
+        listing=_item_listing(meta.listing, cats),
         announce_type=announce_type,
         announced=listing_day_or_none(announced),
         journal_ref=journal_ref or None,
         license=license_url or None,
         links=tuple(Link(kind, url) for kind, url in arxiv_links(base, version)),
         item_type="preprint",
+    )
+
+
+def _item_listing(feed_listing: str | None, categories: tuple[str, ...]) -> str | None:
+    """For a combined feed (`cs.LG+cs.AI`) the first requested category the paper is in; else the feed's."""
+    if not feed_listing or "+" not in feed_listing:
+        return feed_listing
+    requested = feed_listing.split("+")
+    return next((c for c in categories if c in requested), None) or next(
+        (r for r in requested if any(c.startswith(r + ".") for c in categories)), feed_listing
     )
 
 

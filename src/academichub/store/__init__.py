@@ -184,6 +184,16 @@ class Store:
         with self._db.transaction() as conn:
             radars.save_vectors(conn, model, rows)
 
+    def text_vectors(self, hashes: Sequence[str], model: str) -> dict[str, NDArray[np.float32]]:
+        return radars.text_vectors(self._conn, hashes, model)
+
+    def save_text_vectors(self, model: str, rows: Sequence[tuple[str, NDArray[np.float32]]]) -> None:
+        with self._db.transaction() as conn:
+            radars.save_text_vectors(conn, model, rows)
+
+    def runs_for_day(self, day: dt.date) -> list[FetchRun]:
+        return runs.runs_for_day(self._conn, day)
+
     def shown_before(self, radar_id: int, day: dt.date) -> set[int]:
         return radars.shown_before(self._conn, radar_id, day)
 

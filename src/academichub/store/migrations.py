@@ -213,6 +213,14 @@ def m002_users_radars_feedback_vectors() -> str:
             PRIMARY KEY (radar_id, day, paper_id)
         ) WITHOUT ROWID;
         CREATE INDEX digest_items_paper ON digest_items(radar_id, paper_id);
+
+        -- Vectors of texts that are not stored papers (radar descriptions, imported seed entries)
+        CREATE TABLE text_vectors (
+            text_hash TEXT NOT NULL,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (text_hash, model)
+        ) WITHOUT ROWID;
     """
 
 

@@ -156,3 +156,23 @@ def digest_items(
         (int(pid), int(rank), float(score), tuple(Reason(**r) for r in json.loads(reasons)))
         for pid, rank, score, reasons in rows
     ]
+
+
+def text_vectors(conn: sqlite3.Connection, hashes: Sequence[str], model: str) -> dict[str, NDArray[np.float32]]:
+    out: dict[str, NDArray[np.float32]] = {}
+    unique = list(dict.fromkeys(hashes))
+    for start in range(0, len(unique), 500):
+        part = unique[start : start + 500]
+        marks = ",".join("?" * len(part))
+        for text_hash, blob in conn.execute(
+            f"SELECT text_hash, vector FROM text_vectors WHERE model = ? AND text_hash IN ({marks})", (model, *part)
+        ):
+            out[str(text_hash)] = np.frombuffer(blob, dtype="<f4")
+    return out
+
+
+def save_text_vectors(conn: sqlite3.Connection, model: str, rows: Sequence[tuple[str, NDArray[np.float32]]]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO text_vectors (text_hash, model, vector) VALUES (?, ?, ?)",
+        [(h, model, np.asarray(v, dtype="<f4").tobytes()) for h, v in rows],
+    )

@@ -136,3 +136,17 @@ def set_checkpoint(conn: sqlite3.Connection, job: str, key: str, value: str, now
 
 def clear_checkpoints(conn: sqlite3.Connection, job: str) -> None:
     conn.execute("DELETE FROM checkpoints WHERE job = ?", (job,))
+
+
+def runs_for_day(conn: sqlite3.Connection, day: dt.date) -> list[FetchRun]:
+    """The last run of each source that fetched for `day` (or ran on that date when undated)."""
+    rows = conn.execute(
+        "SELECT MAX(id) FROM fetch_runs WHERE for_day = ? OR (for_day IS NULL AND substr(started_at, 1, 10) = ?) "
+        "GROUP BY source",
+        (day.isoformat(), day.isoformat()),
+    ).fetchall()
+    runs: list[FetchRun] = []
+    for (run_id,) in rows:
+        source = conn.execute("SELECT source FROM fetch_runs WHERE id = ?", (run_id,)).fetchone()[0]
+        runs += [r for r in runs_for(conn, source, limit=50) if r.id == run_id]
+    return runs

@@ -1,4 +1,4 @@
-"""The flow, spelled out in one place: fetch → normalise → dedupe → store.
+"""Collecting papers: fetch → normalise → dedupe → store (and enrich what feeds left empty).
 
 `fetch_sources` is the live path, `ingest_files` the offline one (recorded
 responses and dumps); both end in `store_papers`, which joins incoming papers
@@ -189,6 +189,6 @@ def enrich_papers(
             report[enricher.name] = store_items(store, enricher.lookup_dois(client, dois))
         except SourceError as exc:
             report[enricher.name] = f"{type(exc).__name__}: {exc}"
-        todo = [p for p in store.papers_by_ids([p.id for p in todo if p.id is not None]).values()]
+        todo = list(store.papers_by_ids([p.id for p in todo if p.id is not None]).values())
     store.mark_enrich_tried([p.id for p in todo if p.id is not None])
     return report

@@ -1,0 +1,26 @@
+"""The flow, spelled out in one place: collect (fetch/ingest → normalise → dedupe → store) → rank → curate.
+
+`collect` gets papers in; `digest` builds each radar's Curated Daily. The
+stage packages below them are pure (ingest, rank, curate) or own one kind of
+I/O (sources: network and files; store: SQL).
+"""
+
+from academichub.pipeline.collect import (
+    FileReport,
+    enrich_papers,
+    fetch_source,
+    fetch_sources,
+    ingest_files,
+    store_items,
+    store_papers,
+)
+
+__all__ = [
+    "FileReport",
+    "enrich_papers",
+    "fetch_source",
+    "fetch_sources",
+    "ingest_files",
+    "store_items",
+    "store_papers",
+]

@@ -1,0 +1,173 @@
+"""Building a radar's Curated Daily: candidates → vectors (each paper embedded once) → rank → select → store.
+
+The store supplies the day's papers, feedback and cached vectors; rank and
+curate are pure. What was picked is saved, so the page can be shown again and
+nothing is shown twice on later days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from academichub.curate.digest import select_digest
+from academichub.errors import InputError
+from academichub.models import AnnounceType, Digest, FeedbackKind, Paper, Radar, RunStatus, ScoredPaper
+from academichub.rank.embed import Embedder
+from academichub.rank.radar import RadarInputs, paper_text, rank_radar
+from academichub.store import Store
+
+MAX_CANDIDATES = 20_000
+REPLACEMENTS = {AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS}
+Progress = Callable[[int, int], None]
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def embed_papers(
+    store: Store, embedder: Embedder, papers: Sequence[Paper], *, progress: Progress | None = None
+) -> dict[int, NDArray[np.float32]]:
+    """Vectors for these papers: stored ones reused, the rest encoded once and saved."""
+    ids = [p.id for p in papers if p.id is not None]
+    stored = store.vectors_for(ids, embedder.name)
+    vectors: dict[int, NDArray[np.float32]] = {}
+    missing: list[tuple[int, str, str]] = []
+    for paper in papers:
+        if paper.id is None:
+            continue
+        text = paper_text(paper)
+        digest = text_hash(text)
+        known = stored.get(paper.id)
+        if known is not None and known[1] == digest:
+            vectors[paper.id] = known[0]
+        else:
+            missing.append((paper.id, text, digest))
+    if missing:
+        encoded = embedder.encode([t for _, t, _ in missing], "passage", progress=progress)
+        store.save_vectors(embedder.name, [(pid, encoded[i], h) for i, (pid, _, h) in enumerate(missing)])
+        vectors.update({pid: encoded[i] for i, (pid, _, _) in enumerate(missing)})
+    return vectors
+
+
+def embed_texts(store: Store, embedder: Embedder, texts: Sequence[str], kind: str) -> NDArray[np.float32]:
+    """Vectors of free texts (descriptions, imported seeds), cached by text hash."""
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    hashes = [text_hash(f"{kind}:{t}") for t in texts]
+    known = store.text_vectors(hashes, embedder.name)
+    todo = [i for i, h in enumerate(hashes) if h not in known]
+    if todo:
+        encoded = embedder.encode([texts[i] for i in todo], "query" if kind == "query" else "passage")
+        store.save_text_vectors(embedder.name, [(hashes[i], encoded[n]) for n, i in enumerate(todo)])
+        known.update({hashes[i]: encoded[n] for n, i in enumerate(todo)})
+    return np.vstack([known[h] for h in hashes]).astype(np.float32)
+
+
+def day_candidates(store: Store, radar: Radar, day: dt.date) -> list[Paper]:
+    """The day's announced papers this radar watches; replacements only if it asks for them."""
+    papers = store.list_papers(day=day, limit=MAX_CANDIDATES)
+    out = []
+    for paper in papers:
+        todays = [a for a in paper.announcements if a.day == day]
+        if not radar.include_replacements and todays and all(a.announce_type in REPLACEMENTS for a in todays):
+            continue
+        if radar.watch and not _watched(paper, radar.watch):
+            continue
+        out.append(paper)
+    return out
+
+
+def _watched(paper: Paper, watch: Sequence[str]) -> bool:
+    wanted = {w.lower() for w in watch}
+    names = {c.lower() for c in paper.categories} | {paper.source_label.lower(), (paper.venue or "").lower()}
+    names |= {a.listing.lower() for a in paper.announcements}
+    return bool(wanted & names) or any(n.split(".")[0] in wanted for n in names)
+
+
+def build_digest(
+    store: Store,
+    embedder: Embedder,
+    radar: Radar,
+    day: dt.date,
+    *,
+    size: int | None = None,
+    progress: Progress | None = None,
+) -> Digest:
+    """Rank the day's papers for `radar`, pick its Curated Daily and save the picks. Raises: InputError."""
+    if radar.id is None:
+        raise InputError(f"radar {radar.name!r} is not saved")
+    notes = day_notes(store, day)
+    candidates = day_candidates(store, radar, day)
+    feedback = store.feedback_for(radar.id)
+    hidden = set(feedback[FeedbackKind.DISMISS]) | store.shown_before(radar.id, day)
+    candidates = [p for p in candidates if p.id not in hidden]
+    if not candidates:
+        store.save_digest(radar.id, day, [])
+        return Digest(radar, day, (), 0, notes or ("no papers were announced on this day",))
+    vectors = embed_papers(store, embedder, candidates, progress=progress)
+    inputs = _radar_inputs(store, embedder, radar, candidates, vectors, feedback)
+    ranked = rank_radar(inputs)
+    picked = select_digest(ranked, vectors, size=size or radar.size, threshold=radar.threshold)
+    store.save_digest(radar.id, day, [(s.paper.id or 0, s.rank, s.score, s.reasons) for s in picked])
+    return Digest(radar, day, tuple(picked), len(candidates), notes)
+
+
+def _radar_inputs(
+    store: Store,
+    embedder: Embedder,
+    radar: Radar,
+    candidates: list[Paper],
+    vectors: dict[int, NDArray[np.float32]],
+    feedback: dict[FeedbackKind, list[int]],
+) -> RadarInputs:
+    matrix = np.vstack([vectors[p.id] for p in candidates if p.id is not None]).astype(np.float32)
+    description = " ".join(x for x in [radar.description, *radar.keywords] if x.strip())
+    seeds = [p for key in radar.seeds if (p := store.paper_by_key(key)) is not None]
+    liked_ids = list(dict.fromkeys(feedback[FeedbackKind.UP] + feedback[FeedbackKind.SAVE]))
+    related = store.papers_by_ids(liked_ids + feedback[FeedbackKind.DOWN])
+    liked = [related[i] for i in liked_ids if i in related]
+    disliked = [related[i] for i in feedback[FeedbackKind.DOWN] if i in related]
+    seed_vecs = _stack(embed_papers(store, embedder, seeds), seeds)
+    text_vecs = embed_texts(store, embedder, list(radar.seed_texts), "passage")
+    all_seeds = np.vstack([seed_vecs, text_vecs]) if len(text_vecs) else seed_vecs
+    return RadarInputs(
+        radar=radar,
+        papers=candidates,
+        vectors=matrix,
+        description_vector=embed_texts(store, embedder, [description], "query")[0] if description else None,
+        seed_vectors=all_seeds,
+        seed_titles=[p.title for p in seeds] + [t.split(". ", 1)[0][:120] for t in radar.seed_texts],
+        liked_vectors=_stack(embed_papers(store, embedder, liked), liked),
+        disliked_vectors=_stack(embed_papers(store, embedder, disliked), disliked),
+    )
+
+
+def _stack(vectors: dict[int, NDArray[np.float32]], papers: Sequence[Paper]) -> NDArray[np.float32]:
+    rows = [vectors[p.id] for p in papers if p.id is not None and p.id in vectors]
+    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
+
+
+def day_notes(store: Store, day: dt.date) -> tuple[str, ...]:
+    """Why a day may be thin: sources that failed, sources with no announcement."""
+    notes = []
+    for run in store.runs_for_day(day):
+        if run.status == RunStatus.FAILED:
+            notes.append(f"{run.source} failed: {run.error}")
+        elif run.status == RunStatus.NO_ANNOUNCEMENT:
+            notes.append(f"{run.source}: {run.note or 'no announcement'}")
+    return tuple(notes)
+
+
+def stored_digest(store: Store, radar: Radar, day: dt.date) -> list[ScoredPaper]:
+    """The picks saved for this radar and day, as they were shown."""
+    if radar.id is None:
+        return []
+    rows = store.digest_items(radar.id, day)
+    papers = store.papers_by_ids([r[0] for r in rows])
+    return [ScoredPaper(papers[pid], score, reasons, rank) for pid, rank, score, reasons in rows if pid in papers]
