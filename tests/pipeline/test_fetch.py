@@ -50,8 +50,11 @@ def test_a_broken_feed_is_a_failure_and_deletes_nothing(store, http_client, loop
     spec = SourceSpec("arxiv-rss:cs.LG", "arxiv-rss", loopback.url("/rss/cs.LG"), "arXiv (cs.LG)")
     loopback.add("/rss/cs.LG", rss, headers={"content-type": "application/rss+xml"})
     fetch_source(store, http_client, spec, None)
-    loopback.add("/rss/cs.LG", b"<!DOCTYPE html><html><body>Just a moment...</body></html>",
-                 headers={"content-type": "text/html"})
+    loopback.add(
+        "/rss/cs.LG",
+        b"<!DOCTYPE html><html><body>Just a moment...</body></html>",
+        headers={"content-type": "text/html"},
+    )
     run = fetch_source(store, http_client, spec, None)
     assert run.status == RunStatus.FAILED and "not" in run.error.lower()
     assert store.count_papers() == 3

@@ -1,4 +1,3 @@
-
 """Crossref works: real cassettes (JSON and unixsd XML), dates, abstracts, enrichment, ISSN listing."""
 
 from __future__ import annotations

@@ -53,8 +53,17 @@ def test_reingesting_the_same_data_adds_and_changes_nothing(store):
 
 def test_new_version_updates_the_one_row_and_the_search_index(store):
     store_items(store, [item()])
-    store_items(store, [item(version=2, title="Topological codes at scale", announce_type=AnnounceType.REPLACE,
-                             announced=dt.date(2026, 5, 6))])
+    store_items(
+        store,
+        [
+            item(
+                version=2,
+                title="Topological codes at scale",
+                announce_type=AnnounceType.REPLACE,
+                announced=dt.date(2026, 5, 6),
+            )
+        ],
+    )
     assert store.count_papers() == 1
     paper = store.paper_by_key("arxiv:2605.00001")
     assert paper is not None and paper.version == 2 and [v.number for v in paper.versions] == [1, 2]

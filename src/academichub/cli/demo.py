@@ -7,22 +7,44 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 import click
+import numpy as np
 from rich.console import Console
 from rich.rule import Rule
 
 from academichub.cli.context import AppContext, pass_app
 from academichub.cli.render import print_papers, runs_table
+from academichub.cli.render_digest import print_digest
+from academichub.models import Radar
 from academichub.pipeline import ingest_files
+from academichub.pipeline.digest import build_digest, text_hash
+from academichub.rank.embedders import embedder_named
+from academichub.rank.radar import paper_text
 from academichub.store import Store
 
 DEMO_PACKAGE = "academichub.demo"
+SAMPLE_RADARS = (
+    Radar(
+        name="大模型推理",
+        description="用大语言模型做数学推理、定理证明和智能体规划",
+        keywords=("reasoning", "theorem proving"),
+        size=5,
+    ),
+    Radar(
+        name="vision",
+        description="3D scene understanding, video generation and diffusion models for images",
+        keywords=("diffusion",),
+        excludes=("medical",),
+        size=5,
+    ),
+)
 
 
 @click.command()
 @click.option("--home", type=click.Path(path_type=Path), help="Keep the demo database here (default: a temp dir).")
-@click.option("--limit", type=click.IntRange(1, 500), default=8, show_default=True, help="Papers shown per source.")
+@click.option("--limit", type=click.IntRange(1, 500), default=5, show_default=True, help="Papers shown per source.")
+@click.option("--no-rank", is_flag=True, help="Only ingest and list; skip the sample radars.")
 @pass_app
-def demo(app: AppContext, home: Path | None, limit: int) -> None:
+def demo(app: AppContext, home: Path | None, limit: int, no_rank: bool) -> None:
     """Offline demo: ingest the bundled real snapshot (arXiv, bioRxiv/medRxiv, Nature) and show the day's papers."""
     workdir = home or Path(tempfile.mkdtemp(prefix="academichub-demo-"))
     app.settings_overrides = {**app.settings_overrides, "home": workdir}
@@ -32,16 +54,51 @@ def demo(app: AppContext, home: Path | None, limit: int) -> None:
     with as_file(files(DEMO_PACKAGE)) as snapshot:
         paths = sorted(Path(snapshot).glob("*.gz"))
         reports = ingest_files(app.store, paths)
+        vectors_file = Path(snapshot) / "vectors.npz"
+        imported = import_vectors(app.store, vectors_file) if vectors_file.exists() else 0
     for report in reports:
         state = "failed: " + report.error if report.error else f"{report.counts.seen} records, {report.counts.new} new"
         console.print(f"  ingested {report.path.name} ({report.format}) → {state}", highlight=False, markup=False)
     console.print(f"\n{app.store.count_papers()} papers stored after merging versions and duplicates.\n")
     show_latest_days(console, app.store, limit)
+    if not no_rank:
+        show_sample_radars(app, console, imported)
     console.print(Rule())
     console.print(
         "Try: academichub --help · "
-        f"ACADEMICHUB_HOME={workdir} academichub search 'language model' · academichub papers --format json"
+        f"ACADEMICHUB_HOME={workdir} academichub daily --radar vision · academichub feedback N up --radar vision"
     )
+
+
+def import_vectors(store: Store, path: Path) -> int:
+    """Load the snapshot's precomputed paper vectors (same model and text the app would embed itself)."""
+    with np.load(path) as data:
+        model = str(data["model"])
+        rows = dict(zip((str(k) for k in data["keys"]), data["vectors"].astype(np.float32), strict=True))
+    ids = store.ids_for_keys(list(rows))
+    papers = store.papers_by_ids(sorted(set(ids.values())))
+    store.save_vectors(
+        model,
+        [(ids[k], vec / max(float(np.linalg.norm(vec)), 1e-12), text_hash(paper_text(papers[ids[k]])))
+         for k, vec in rows.items() if k in ids and ids[k] in papers],
+    )  # fmt: skip
+    return len(rows)
+
+
+def show_sample_radars(app: AppContext, console: Console, imported: int) -> None:
+    """Two sample radars (one described in Chinese) and their Curated Daily for the latest arXiv day."""
+    days = [d for d, _ in app.store.announcement_days(limit=400)]
+    arxiv_day = next(
+        (d for d in days if any(p.source.startswith("arxiv") for p in app.store.list_papers(day=d, limit=1))), None
+    )
+    if arxiv_day is None:
+        return
+    embedder = embedder_named(app.settings.embedder)
+    if not imported:
+        console.print("(embedding the day's papers with the bundled model; this takes a few minutes once)")
+    for sample in SAMPLE_RADARS:
+        radar = app.store.radar_by_name(sample.name) or app.store.save_radar(sample)
+        print_digest(console, build_digest(app.store, embedder, radar, arxiv_day))
 
 
 def show_latest_days(console: Console, store: Store, limit: int) -> None:

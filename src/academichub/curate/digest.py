@@ -14,6 +14,8 @@ from numpy.typing import NDArray
 from academichub.models import ScoredPaper
 
 MMR_LAMBDA = 0.75  # 1.0 = pure relevance; lower trades relevance for variety
+POOL_FACTOR = 3  # MMR chooses among the best size × POOL_FACTOR papers (at least MIN_POOL)
+MIN_POOL = 30
 
 
 def select_digest(
@@ -33,6 +35,7 @@ def select_digest(
     pool = [s for s in ranked if s.paper.id not in exclude_ids and (threshold is None or s.score >= threshold)]
     if not pool or size <= 0:
         return []
+    pool = pool[: max(size * POOL_FACTOR, MIN_POOL)]  # relevance is scaled within the contenders only
     scores = np.array([s.score for s in pool], dtype=np.float64)
     spread = float(scores.max() - scores.min())
     relevance = (scores - scores.min()) / spread if spread > 0 else np.ones_like(scores)

@@ -170,3 +170,18 @@ def normalize_item(item: RawItem, *, today: dt.date | None = None) -> Paper | No
 
 def _title_key(title: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", title.lower())[:200]
+
+
+def key_for_reference(ref: str) -> str | None:
+    """What a user typed for a paper ('2604.22002v2', 'arXiv:…', '10.1038/…', 'doi:…', 'pmid:…') → its key."""
+    text = ref.strip()
+    scheme, _, rest = text.partition(":")
+    if scheme.lower() in {"pmid", "pmcid", "openalex", "title"} and rest:
+        return f"{scheme.lower()}:{rest.strip()}"
+    if scheme.lower() == "doi" or text.startswith(("10.", "https://doi.org/", "http://dx.doi.org/")):
+        doi = normalize_doi(text)
+        if doi and (m := _ARXIV_DOI.match(doi)) and (arxiv := split_arxiv_id(m.group(1))):
+            return f"arxiv:{arxiv[0]}"
+        return f"doi:{doi}" if doi else None
+    arxiv = split_arxiv_id(text)
+    return f"arxiv:{arxiv[0]}" if arxiv else None

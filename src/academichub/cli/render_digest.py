@@ -1,0 +1,89 @@
+"""The Curated Daily as terminal text, JSON and Markdown: number, source, date, title, authors, abstract, why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+
+from academichub.cli.render import ABSTRACT_PREVIEW_CHARS, paper_json
+from academichub.models import Digest, ScoredPaper
+
+
+def _label(item: ScoredPaper, digest: Digest) -> tuple[str, str]:
+    """The source label and announce type of the paper's listing on the digest's day."""
+    todays = [a for a in item.paper.announcements if a.day == digest.day]
+    if todays and todays[0].source.startswith("arxiv") and todays[0].listing:
+        return f"arXiv ({todays[0].listing})", str(todays[0].announce_type)
+    return item.paper.source_label, str(todays[0].announce_type) if todays else "new"
+
+
+def digest_json(digest: Digest) -> dict[str, Any]:
+    return {
+        "radar": digest.radar.name,
+        "date": digest.day.isoformat(),
+        "candidates": digest.candidates,
+        "notes": list(digest.notes),
+        "items": [
+            {
+                "rank": item.rank,
+                **paper_json(item.paper),
+                "source_label": _label(item, digest)[0],
+                "announce_type": _label(item, digest)[1],
+                "score": round(item.score, 4),
+                "reasons": [{"kind": r.kind, "text": r.text} for r in item.reasons],
+            }
+            for item in digest.items
+        ],
+    }
+
+
+def digest_markdown(digest: Digest) -> str:
+    lines = [f"# Curated Daily · {digest.radar.name} · {digest.day.isoformat()}", ""]
+    lines += [f"> {note}" for note in digest.notes]
+    for item in digest.items:
+        label, kind = _label(item, digest)
+        authors = ", ".join(a.name for a in item.paper.authors) or "—"
+        link = next((link.url for link in item.paper.links if link.kind == "abs"), "")
+        title = f"[{item.paper.title}]({link})" if link else item.paper.title
+        lines += [
+            f"{item.rank}. **{label}** · {digest.day.isoformat()}" + (f" · {kind}" if kind != "new" else ""),
+            f"   {title}  ",
+            f"   作者 Authors: {authors}  ",
+            f"   {item.paper.abstract}  " if item.paper.abstract else "",
+            f"   *Why:* {'; '.join(r.text for r in item.reasons) or 'overall relevance'} (score {item.score:.2f})",
+            "",
+        ]
+    if not digest.items:
+        lines.append("Nothing to show for this day.")
+    return "\n".join(line for line in lines if line is not None)
+
+
+def print_digest(console: Console, digest: Digest) -> None:
+    title = (
+        f"Curated Daily · {digest.radar.name} · {digest.day.isoformat()} · {len(digest.items)} of {digest.candidates}"
+    )
+    console.rule(title)
+    for note in digest.notes:
+        console.print(f"⚠ {note}", style="yellow", highlight=False, markup=False)
+    for item in digest.items:
+        label, kind = _label(item, digest)
+        console.print(
+            f"{item.rank}. {label}  {digest.day.isoformat()}" + (f" · {kind}" if kind != "new" else ""),
+            style="cyan", highlight=False, markup=False,
+        )  # fmt: skip
+        console.print("   " + item.paper.title, style="bold", highlight=False, markup=False)
+        authors = ", ".join(a.name for a in item.paper.authors[:12]) + (
+            " et al." if len(item.paper.authors) > 12 else ""
+        )
+        console.print(f"   作者 Authors: {authors or '—'}", highlight=False, markup=False)
+        text = item.paper.abstract
+        if len(text) > ABSTRACT_PREVIEW_CHARS:
+            text = text[:ABSTRACT_PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
+        if text:
+            console.print("   " + text, style="dim", highlight=False, markup=False)
+        why = "; ".join(r.text for r in item.reasons) or "overall relevance"
+        console.print(f"   ↳ why: {why} · score {item.score:.2f}", style="green", highlight=False, markup=False)
+        console.print()
+    if not digest.items:
+        console.print("Nothing to show for this day.")
