@@ -18,18 +18,18 @@ def store(tmp_path):
 
 
 def item(arxiv_id="2605.00001", version=1, title="Quantum error correction with $\\mathcal{O}(n)$ overhead", **kw):
-    base = dict(
-        source="arxiv-rss",
-        title=title,
-        abstract="We study surface codes.",
-        authors=(Author("Ada Lovelace"), Author("Alan Turing")),
-        arxiv_id=arxiv_id,
-        version=version,
-        categories=("quant-ph", "cs.IT"),
-        listing="quant-ph",
-        announced=dt.date(2026, 5, 4),
-        announce_type=AnnounceType.NEW,
-    )
+    base = {
+        "source": "arxiv-rss",
+        "title": title,
+        "abstract": "We study surface codes.",
+        "authors": (Author("Ada Lovelace"), Author("Alan Turing")),
+        "arxiv_id": arxiv_id,
+        "version": version,
+        "categories": ("quant-ph", "cs.IT"),
+        "listing": "quant-ph",
+        "announced": dt.date(2026, 5, 4),
+        "announce_type": AnnounceType.NEW,
+    }
     base.update(kw)
     return RawItem(**base)
 

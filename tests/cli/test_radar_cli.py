@@ -1,0 +1,97 @@
+"""Radars from the command line: create → daily → feedback → daily, on real papers, with a real SQLite file."""
+
+import json
+from importlib.resources import as_file, files
+
+import pytest
+from click.testing import CliRunner
+
+from academichub.cli import cli
+
+
+@pytest.fixture
+def hub(tmp_path):
+    env = {"ACADEMICHUB_HOME": str(tmp_path / "home"), "ACADEMICHUB_EMBEDDER": "hashing"}
+
+    def run(*args, ok=True):
+        result = CliRunner().invoke(cli, list(args), env=env)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    with as_file(files("academichub.demo") / "2026-06-29.jsonl.gz") as day_file:
+        run("ingest", str(day_file))
+    return run
+
+
+def daily(run, *args):
+    return json.loads(run("daily", "--format", "json", *args).output)
+
+
+def test_radar_lifecycle(hub):
+    hub("radar", "create", "llm", "--description", "large language models reasoning", "--keyword", "reasoning",
+        "--exclude", "survey", "--author", "Yann LeCun", "--size", "7")  # fmt: skip
+    shown = json.loads(hub("radar", "show", "llm", "--format", "json").output)
+    assert shown["keywords"] == ["reasoning"] and shown["excludes"] == ["survey"] and shown["size"] == 7
+    hub("radar", "edit", "llm", "--size", "4", "--rename", "llm-reasoning")
+    assert [r["name"] for r in json.loads(hub("radar", "list", "--format", "json").output)] == ["llm-reasoning"]
+    hub("radar", "delete", "llm-reasoning", "--yes")
+    assert json.loads(hub("radar", "list", "--format", "json").output) == []
+
+
+def test_daily_json_is_numbered_with_reasons(hub):
+    hub("radar", "create", "llm", "--description", "large language model reasoning", "--keyword", "reasoning")
+    digest = daily(hub, "--size", "6")
+    assert digest["date"] == "2026-06-29" and digest["candidates"] > 100
+    items = digest["items"]
+    assert [i["rank"] for i in items] == [1, 2, 3, 4, 5, 6]
+    for item in items:
+        assert item["identifiers"]["arxiv"] and item["title"] and item["authors"] and item["reasons"]
+        assert item["source_label"].startswith("arXiv (cs.") and item["score"] is not None
+    assert any(r["kind"] == "keyword" for i in items for r in i["reasons"])
+    markdown = hub("daily", "--format", "markdown", "--size", "3").output
+    assert markdown.startswith("# Curated Daily · llm · 2026-06-29") and "*Why:*" in markdown
+
+
+def test_feedback_changes_the_next_ranking(hub):
+    hub("radar", "create", "r", "--description", "language models")
+    first = daily(hub, "--size", "50")["items"]
+    liked = first[-1]
+    hub("feedback", liked["identifiers"]["arxiv"], "up", "--radar", "r")
+    dismissed = first[0]
+    hub("feedback", str(dismissed["id"]), "dismiss", "--radar", "r")
+    second = daily(hub, "--size", "50")["items"]
+    ranks = {i["id"]: i["rank"] for i in second}
+    assert dismissed["id"] not in ranks
+    assert ranks[liked["id"]] < liked["rank"]
+    assert any(r["kind"] == "classifier" for r in next(i for i in second if i["id"] == liked["id"])["reasons"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("radar", "create", "empty"), "needs something to look for"),
+        (("radar", "create", "ex", "--exclude", "survey"), "exclusions alone"),
+        (("radar", "create", "long", "--description", "x" * 100_000), "100,000 characters"),
+        (("radar", "create", "bad", "--description", "x", "--seed", "not-an-id"), "not an arXiv id or a DOI"),
+        (("feedback", "9999.99999", "up"), "no radar yet"),
+        (("radar", "show", "nope"), "no radar named"),
+    ],
+)
+def test_bad_radar_input_is_a_clear_message_and_stores_nothing(hub, args, message):
+    result = hub(*args, ok=False)
+    assert result.exit_code != 0
+    assert message in str(result.exception) or message in result.output
+    assert json.loads(hub("radar", "list", "--format", "json").output) == []
+
+
+def test_feedback_on_a_missing_paper_is_refused(hub):
+    hub("radar", "create", "r", "--description", "language models")
+    result = hub("feedback", "2999.00001", "up", ok=False)
+    assert "no stored paper" in str(result.exception)
+
+
+def test_unknown_seed_is_kept_with_a_note(hub):
+    result = hub("radar", "create", "s", "--description", "x", "--seed", "arXiv:2999.00001v2")
+    assert "not stored yet" in result.output
+    assert json.loads(hub("radar", "show", "s", "--format", "json").output)["seeds"] == ["arxiv:2999.00001"]
