@@ -19,8 +19,9 @@ _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>")
 _SUB = re.compile(r"<sub>\s*(.*?)\s*</sub>", re.IGNORECASE | re.DOTALL)
 _SUP = re.compile(r"<sup>\s*(.*?)\s*</sup>", re.IGNORECASE | re.DOTALL)
 _BLOCK = re.compile(r"</?(?:p|br|div|li|h[1-6]|jats:p|jats:sec)\b[^>]*>", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
-_SPACE = re.compile(r"\s+")
+_CONTROL_CHARS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+_DROP_CONTROL = dict.fromkeys(_CONTROL_CHARS)
+_HAS_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL_CHARS) + "]")
 _ANNOUNCE_PREFIX = re.compile(r"^\s*arXiv:\S+\s+Announce\s+Type:\s*[\w-]+\s*(?:Abstract:)?\s*", re.IGNORECASE)
 MAX_TITLE_CHARS = 2_000
 MAX_ABSTRACT_CHARS = 20_000
@@ -28,7 +29,7 @@ TRUNCATION_MARK = " […]"
 
 
 def has_markup(text: str) -> bool:
-    return _TAG.search(text) is not None
+    return "<" in text and _TAG.search(text) is not None
 
 
 def strip_markup(text: str) -> str:
@@ -48,14 +49,18 @@ def clean_text(text: str | None, *, max_chars: int = MAX_ABSTRACT_CHARS) -> str:
     """Any source string → valid, NFC, single-spaced plain text with LaTeX untouched."""
     if not text:
         return ""
-    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates from bad decoders
+    is_ascii = text.isascii()
+    if not is_ascii:
+        text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates from bad decoders
     if has_markup(text):
         text = strip_markup(text)
     elif "&" in text and ";" in text:
         text = html.unescape(text)
-    text = _CONTROL.sub("", text)
-    text = unicodedata.normalize("NFC", text)
-    text = _SPACE.sub(" ", text).strip()
+    if _HAS_CONTROL.search(text):
+        text = text.translate(_DROP_CONTROL)
+    if not is_ascii:
+        text = unicodedata.normalize("NFC", text)
+    text = " ".join(text.split())
     if len(text) > max_chars:
         text = text[: max_chars - len(TRUNCATION_MARK)].rstrip() + TRUNCATION_MARK
     return text

@@ -16,6 +16,7 @@ from academichub.errors import StoreError
 from academichub.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = 64 * 1024  # page cache per connection: bulk ingests touch many index pages
 
 
 def sqlite_path_from_url(url: str) -> Path:
@@ -38,6 +39,7 @@ def open_sqlite(path: Path) -> sqlite3.Connection:
             raise StoreError(f"could not switch {path} to WAL mode (got {mode}); is it on a network filesystem?")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
     return conn

@@ -27,20 +27,33 @@ class SaveOutcome:
     unchanged: int = 0
 
 
+def _sorted_parts(paper: Paper) -> tuple[tuple[object, ...], ...]:
+    """The set-like parts of a paper in the order the tables give them back."""
+    return (
+        tuple(sorted(paper.links, key=lambda link: link.kind)),
+        tuple(sorted(dict(paper.matches).items())),
+        tuple(sorted(set(paper.announcements), key=lambda a: (a.day, a.source, a.listing))),
+        tuple(sorted(paper.versions, key=lambda v: v.number)),
+    )
+
+
 def canonical(paper: Paper) -> Paper:
     """The form a paper has after a round trip through the tables (set-like parts sorted)."""
-    return replace(
-        paper,
-        links=tuple(sorted(paper.links, key=lambda link: link.kind)),
-        matches=tuple(sorted(dict(paper.matches).items())),
-        announcements=tuple(sorted(set(paper.announcements), key=lambda a: (a.day, a.source, a.listing))),
-        versions=tuple(sorted(paper.versions, key=lambda v: v.number)),
-    )
+    links, matches, announcements, versions = _sorted_parts(paper)
+    if (links, matches, announcements, versions) == (paper.links, paper.matches, paper.announcements, paper.versions):
+        return paper
+    return replace(paper, links=links, matches=matches, announcements=announcements, versions=versions)  # type: ignore[arg-type]
 
 
 def fingerprint(paper: Paper) -> str:
     """Stable hash of everything stored about a paper except its id."""
-    return hashlib.blake2b(repr(replace(canonical(paper), id=None)).encode(), digest_size=16).hexdigest()
+    p = paper
+    parts = (
+        p.keys, p.title, p.abstract, p.authors, p.categories, p.primary_category, p.source, p.source_label,
+        p.venue, p.journal_ref, p.license, p.published, p.updated, p.version, p.comment, p.item_type,
+        _sorted_parts(p),
+    )  # fmt: skip
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
@@ -152,8 +165,8 @@ def save_papers(conn: sqlite3.Connection, papers: Sequence[Paper], now: str) -> 
     result: list[Paper] = []
     unchanged = 0
     for paper in papers:
-        paper = canonical(paper)
         print_ = fingerprint(paper)
+        paper = canonical(paper)
         if paper.id is None:
             paper = replace(paper, id=next_id)
             next_id += 1
