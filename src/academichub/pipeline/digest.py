@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.curate.digest import select_digest
+from academichub.curate.digest import MIN_POOL, POOL_FACTOR, select_digest
 from academichub.errors import InputError
 from academichub.models import AnnounceType, Digest, FeedbackKind, Paper, Radar, RunStatus, ScoredPaper
 from academichub.rank.embed import Embedder
-from academichub.rank.radar import RadarInputs, paper_text, rank_radar
+from academichub.rank.radar import RadarQuery, index_day, paper_text, rank_radars
 from academichub.store import Store
 
 MAX_CANDIDATES = 20_000
@@ -69,18 +69,12 @@ def embed_texts(store: Store, embedder: Embedder, texts: Sequence[str], kind: st
     return np.vstack([known[h] for h in hashes]).astype(np.float32)
 
 
-def day_candidates(store: Store, radar: Radar, day: dt.date) -> list[Paper]:
-    """The day's announced papers this radar watches; replacements only if it asks for them."""
-    papers = store.list_papers(day=day, limit=MAX_CANDIDATES)
-    out = []
-    for paper in papers:
-        todays = [a for a in paper.announcements if a.day == day]
-        if not radar.include_replacements and todays and all(a.announce_type in REPLACEMENTS for a in todays):
-            continue
-        if radar.watch and not _watched(paper, radar.watch):
-            continue
-        out.append(paper)
-    return out
+def may_show(paper: Paper, radar: Radar, day: dt.date) -> bool:
+    """Whether the radar watches this paper's listing; replacements only if it asks for them."""
+    todays = [a for a in paper.announcements if a.day == day]
+    if not radar.include_replacements and todays and all(a.announce_type in REPLACEMENTS for a in todays):
+        return False
+    return not radar.watch or _watched(paper, radar.watch)
 
 
 def _watched(paper: Paper, watch: Sequence[str]) -> bool:
@@ -99,34 +93,47 @@ def build_digest(
     size: int | None = None,
     progress: Progress | None = None,
 ) -> Digest:
-    """Rank the day's papers for `radar`, pick its Curated Daily and save the picks. Raises: InputError."""
-    if radar.id is None:
-        raise InputError(f"radar {radar.name!r} is not saved")
-    notes = day_notes(store, day)
-    candidates = day_candidates(store, radar, day)
-    feedback = store.feedback_for(radar.id)
-    hidden = set(feedback[FeedbackKind.DISMISS]) | store.shown_before(radar.id, day)
-    candidates = [p for p in candidates if p.id not in hidden]
-    if not candidates:
-        store.save_digest(radar.id, day, [])
-        return Digest(radar, day, (), 0, notes or ("no papers were announced on this day",))
-    vectors = embed_papers(store, embedder, candidates, progress=progress)
-    inputs = _radar_inputs(store, embedder, radar, candidates, vectors, feedback)
-    ranked = rank_radar(inputs)
-    picked = select_digest(ranked, vectors, size=size or radar.size, threshold=radar.threshold)
-    store.save_digest(radar.id, day, [(s.paper.id or 0, s.rank, s.score, s.reasons) for s in picked])
-    return Digest(radar, day, tuple(picked), len(candidates), notes)
+    """Rank the day's papers for one radar, pick its Curated Daily and save the picks. Raises: InputError."""
+    return build_digests(store, embedder, [radar], day, size=size, progress=progress)[0]
 
 
-def _radar_inputs(
+def build_digests(
     store: Store,
     embedder: Embedder,
-    radar: Radar,
-    candidates: list[Paper],
-    vectors: dict[int, NDArray[np.float32]],
-    feedback: dict[FeedbackKind, list[int]],
-) -> RadarInputs:
-    matrix = np.vstack([vectors[p.id] for p in candidates if p.id is not None]).astype(np.float32)
+    radars: Sequence[Radar],
+    day: dt.date,
+    *,
+    size: int | None = None,
+    progress: Progress | None = None,
+) -> list[Digest]:
+    """Every radar's Curated Daily for `day`: the day is embedded and indexed once, radars ranked in blocks."""
+    if any(r.id is None for r in radars):
+        raise InputError("radars must be saved before their Curated Daily is built")
+    notes = day_notes(store, day)
+    papers = store.list_papers(day=day, limit=MAX_CANDIDATES)
+    if not papers:
+        for radar in radars:
+            store.save_digest(radar.id or 0, day, [])
+        return [Digest(r, day, (), 0, notes or ("no papers were announced on this day",)) for r in radars]
+    vectors = embed_papers(store, embedder, papers, progress=progress)
+    matrix = np.vstack([vectors[p.id] for p in papers if p.id is not None]).astype(np.float32)
+    day_index = index_day(papers, matrix)
+    queries = [_radar_query(store, embedder, radar, papers, day) for radar in radars]
+    pool = max((size or r.size) * POOL_FACTOR for r in radars)
+    ranked = rank_radars(day_index, queries, top_k=max(pool, MIN_POOL))
+    digests = []
+    for radar, query, scored in zip(radars, queries, ranked, strict=True):
+        picked = select_digest(scored, vectors, size=size or radar.size, threshold=radar.threshold)
+        store.save_digest(radar.id or 0, day, [(s.paper.id or 0, s.rank, s.score, s.reasons) for s in picked])
+        candidates = int(query.allowed.sum()) if query.allowed is not None else len(papers)
+        digests.append(Digest(radar, day, tuple(picked), candidates, notes))
+    return digests
+
+
+def _radar_query(store: Store, embedder: Embedder, radar: Radar, papers: list[Paper], day: dt.date) -> RadarQuery:
+    feedback = store.feedback_for(radar.id or 0)
+    hidden = set(feedback[FeedbackKind.DISMISS]) | store.shown_before(radar.id or 0, day)
+    allowed = np.array([p.id not in hidden and may_show(p, radar, day) for p in papers], dtype=bool)
     description = " ".join(x for x in [radar.description, *radar.keywords] if x.strip())
     seeds = [p for key in radar.seeds if (p := store.paper_by_key(key)) is not None]
     liked_ids = list(dict.fromkeys(feedback[FeedbackKind.UP] + feedback[FeedbackKind.SAVE]))
@@ -135,16 +142,17 @@ def _radar_inputs(
     disliked = [related[i] for i in feedback[FeedbackKind.DOWN] if i in related]
     seed_vecs = _stack(embed_papers(store, embedder, seeds), seeds)
     text_vecs = embed_texts(store, embedder, list(radar.seed_texts), "passage")
-    all_seeds = np.vstack([seed_vecs, text_vecs]) if len(text_vecs) else seed_vecs
-    return RadarInputs(
+    all_seeds = (
+        np.vstack([v for v in (seed_vecs, text_vecs) if len(v)]) if len(seed_vecs) or len(text_vecs) else seed_vecs
+    )
+    return RadarQuery(
         radar=radar,
-        papers=candidates,
-        vectors=matrix,
         description_vector=embed_texts(store, embedder, [description], "query")[0] if description else None,
-        seed_vectors=all_seeds,
+        seed_vectors=all_seeds.astype(np.float32),
         seed_titles=[p.title for p in seeds] + [t.split(". ", 1)[0][:120] for t in radar.seed_texts],
         liked_vectors=_stack(embed_papers(store, embedder, liked), liked),
         disliked_vectors=_stack(embed_papers(store, embedder, disliked), disliked),
+        allowed=allowed,
     )
 
 

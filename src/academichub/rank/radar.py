@@ -1,17 +1,20 @@
-"""rank_radar: score one day's candidate papers for one radar, with the reasons for each score.
+"""Ranking one day's papers for many radars at once, with the reasons for each pick.
 
-Pure: papers, vectors and the radar in; ScoredPapers out. Signals are z-scored
-within the day's candidates and blended (BM25 + dense similarity to the
-description, seeds and 👍 papers + a per-radar linear classifier), then fixed
-bonuses for matched keywords and followed authors are added. Exclusions are a
-hard filter applied before anything else.
+Pure: papers, vectors and radars in; ScoredPapers out. The day is indexed once
+(`index_day`: BM25, vectors, an inverted index); each block of radars is then
+scored with matrix products: BM25 over description + keywords + seed titles,
+dense similarity to the description, to the nearest seed and to 👍 papers
+(a per-radar linear classifier), a 👎 penalty, and fixed bonuses for matched
+keywords and followed authors. Signals are z-scored across the day's papers.
+Exclusions and per-radar filters always win. Reasons are built only for the
+papers a radar keeps.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,13 +22,22 @@ from numpy.typing import NDArray
 
 from academichub.models import Paper, Radar, Reason, ScoredPaper
 from academichub.rank.bm25 import BM25Index
-from academichub.rank.scorers import zscore
 from academichub.rank.text import tokenize, tokenize_all
 
 Vectors = NDArray[np.float32]
-CLASSIFIER_MIN_POSITIVES = 1
-CLASSIFIER_C = 0.1
+Matrix = NDArray[np.float32]
+BLOCK_RADARS = 64  # radars scored together; bounds memory at BLOCK × papers floats per signal
 NEAR_SEED_MIN_COS = 0.80  # below this a seed is not named as the reason
+STANDS_OUT_Z = 1.0  # a signal is named as a reason where it is this many std above the day's mean
+CLASSIFIER_NEGATIVES = 2_000  # day papers sampled as negatives for a radar's classifier
+CLASSIFIER_C = 0.1
+MAX_DESCRIPTION_CHARS = 5_000
+MAX_TERMS = 200
+MAX_DAILY_SIZE = 500
+
+
+def _empty() -> Vectors:
+    return np.zeros((0, 0), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -37,22 +49,32 @@ class RadarWeights:
     seeds: float = 0.7
     classifier: float = 0.5
     disliked: float = 0.4
-    keyword_bonus: float = 0.6  # per matched include keyword, capped at 3
+    keyword_bonus: float = 0.6  # per matched include keyword, at most 3 counted
     author_bonus: float = 1.5
 
 
 @dataclass(frozen=True)
-class RadarInputs:
-    """Everything rank_radar needs; vectors are unit rows aligned with `papers`."""
+class RadarQuery:
+    """One radar's side of the ranking; vectors are unit rows of the day index's embedder."""
 
     radar: Radar
-    papers: Sequence[Paper]
-    vectors: Vectors
     description_vector: Vectors | None = None  # description + keywords, "query:"-encoded
-    seed_vectors: Vectors = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    seed_vectors: Vectors = field(default_factory=_empty)
     seed_titles: Sequence[str] = ()
-    liked_vectors: Vectors = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
-    disliked_vectors: Vectors = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    liked_vectors: Vectors = field(default_factory=_empty)
+    disliked_vectors: Vectors = field(default_factory=_empty)
+    allowed: NDArray[np.bool_] | None = None  # day papers this radar may show (None: all)
+
+
+@dataclass(frozen=True)
+class DayIndex:
+    """A day's papers prepared once for any number of radars."""
+
+    papers: Sequence[Paper]
+    vectors: Vectors  # [n, d], unit rows (d = 0 when there are no vectors)
+    bm25: BM25Index
+    folded: list[str]  # accent-folded lower-case "title abstract", for phrase checks
+    postings: dict[str, NDArray[np.intp]]  # token → papers containing it
 
 
 def paper_text(paper: Paper) -> str:
@@ -60,114 +82,256 @@ def paper_text(paper: Paper) -> str:
     return f"{paper.title}. {paper.abstract}".strip()
 
 
-def is_excluded(paper: Paper, excludes: Sequence[str]) -> bool:
-    text = _fold(f"{paper.title} {paper.abstract}")
-    return any(_phrase(term).search(text) for term in excludes if term.strip())
+def index_day(papers: Sequence[Paper], vectors: Vectors) -> DayIndex:
+    tokens = tokenize_all(f"{p.title} {p.title} {p.abstract}" for p in papers)
+    postings: dict[str, list[int]] = {}
+    for i, toks in enumerate(tokens):
+        for tok in set(toks):
+            postings.setdefault(tok, []).append(i)
+    return DayIndex(
+        papers=papers,
+        vectors=vectors if len(vectors) else np.zeros((len(papers), 0), dtype=np.float32),
+        bm25=BM25Index(tokens),
+        folded=[_fold(f"{p.title} {p.abstract}") for p in papers],
+        postings={t: np.asarray(ix, dtype=np.intp) for t, ix in postings.items()},
+    )
+
+
+@dataclass(frozen=True)
+class RadarInputs:
+    """One radar and one day, for callers that rank a single radar (tests, previews)."""
+
+    radar: Radar
+    papers: Sequence[Paper]
+    vectors: Vectors
+    description_vector: Vectors | None = None
+    seed_vectors: Vectors = field(default_factory=_empty)
+    seed_titles: Sequence[str] = ()
+    liked_vectors: Vectors = field(default_factory=_empty)
+    disliked_vectors: Vectors = field(default_factory=_empty)
 
 
 def rank_radar(inputs: RadarInputs, weights: RadarWeights = RadarWeights()) -> list[ScoredPaper]:
-    """All non-excluded candidates, best first, each with its score and reasons."""
-    radar = inputs.radar
-    keep = [i for i, p in enumerate(inputs.papers) if not is_excluded(p, radar.excludes)]
-    if not keep:
-        return []
-    papers = [inputs.papers[i] for i in keep]
-    vectors = inputs.vectors[keep] if len(inputs.vectors) else np.zeros((len(keep), 0), dtype=np.float32)
-    total = np.zeros(len(papers))
-    reasons: list[list[Reason]] = [[] for _ in papers]
-
-    query_tokens = tokenize(" ".join([radar.description, *radar.keywords, *inputs.seed_titles]))
-    if query_tokens:
-        index = BM25Index(tokenize_all(f"{p.title} {p.title} {p.abstract}" for p in papers))
-        total += weights.bm25 * zscore(index.score(query_tokens))
-    if inputs.description_vector is not None and vectors.shape[1]:
-        sims = vectors @ inputs.description_vector
-        total += weights.description * zscore(np.asarray(sims, dtype=np.float64))
-        _note_top(
-            reasons, np.asarray(sims, dtype=np.float64), "description", lambda s: f"close to your description ({s:.2f})"
-        )
-    if len(inputs.seed_vectors) and vectors.shape[1]:
-        seed_sims = vectors @ inputs.seed_vectors.T  # [n, seeds]
-        best = seed_sims.max(axis=1)
-        total += weights.seeds * zscore(best)
-        for i, j in enumerate(seed_sims.argmax(axis=1)):
-            if best[i] >= NEAR_SEED_MIN_COS and j < len(inputs.seed_titles):
-                reasons[i].append(Reason("seed", f"like your seed paper “{inputs.seed_titles[j]}”", float(best[i])))
-    if vectors.shape[1]:
-        total += _learned_signal(inputs, vectors, weights, reasons)
-    total += _bonuses(papers, radar, weights, reasons)
-    order = np.argsort(-total, kind="stable")
-    return [ScoredPaper(papers[i], float(total[i]), tuple(reasons[i]), rank) for rank, i in enumerate(order, 1)]
+    """Every paper the radar may show, best first, with scores and reasons."""
+    query = RadarQuery(
+        inputs.radar, inputs.description_vector, inputs.seed_vectors, inputs.seed_titles,
+        inputs.liked_vectors, inputs.disliked_vectors,
+    )  # fmt: skip
+    return rank_radars(index_day(inputs.papers, inputs.vectors), [query], weights)[0]
 
 
-def _learned_signal(
-    inputs: RadarInputs, vectors: Vectors, weights: RadarWeights, reasons: list[list[Reason]]
-) -> NDArray[np.float64]:
-    """Per-radar linear classifier (seeds and 👍 vs 👎 and the day's other papers), plus a 👎 penalty."""
-    out = np.zeros(len(vectors))
-    positives = [v for v in (inputs.seed_vectors, inputs.liked_vectors) if len(v)]
-    if positives and sum(len(v) for v in positives) >= CLASSIFIER_MIN_POSITIVES:
-        from sklearn.svm import LinearSVC
-
-        pos = np.vstack(positives)
-        neg = [vectors]  # the day's candidates as unlabeled negatives, as arxiv-sanity-lite does
-        if len(inputs.disliked_vectors):
-            neg.append(inputs.disliked_vectors)
-        x = np.vstack([pos, *neg])
-        y = np.r_[np.ones(len(pos)), np.zeros(len(x) - len(pos))]
-        clf = LinearSVC(C=CLASSIFIER_C, class_weight="balanced", max_iter=5000, tol=1e-4)
-        clf.fit(x, y)
-        decision = clf.decision_function(vectors)
-        out += weights.classifier * zscore(decision)
-        if len(inputs.liked_vectors):
-            _note_top(reasons, decision, "classifier", lambda s: f"learned from your 👍 (score {s:+.2f})")
-    if len(inputs.disliked_vectors):
-        out -= weights.disliked * zscore((vectors @ inputs.disliked_vectors.T).max(axis=1))
+def rank_radars(
+    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights = RadarWeights(), *, top_k: int | None = None
+) -> list[list[ScoredPaper]]:
+    """For each radar, its best `top_k` papers (all when None), best first, numbered from 1."""
+    out: list[list[ScoredPaper]] = []
+    for start in range(0, len(queries), BLOCK_RADARS):
+        out += _rank_block(day, queries[start : start + BLOCK_RADARS], weights, top_k)
     return out
 
 
-def _bonuses(
-    papers: Sequence[Paper], radar: Radar, weights: RadarWeights, reasons: list[list[Reason]]
-) -> NDArray[np.float64]:
-    bonus = np.zeros(len(papers))
-    keywords = [k for k in radar.keywords if k.strip()]
-    authors = {_author_key(a) for a in radar.authors if a.strip()}
-    watch = {w.lower() for w in radar.watch}
-    for i, paper in enumerate(papers):
-        text = _fold(f"{paper.title} {paper.abstract}")
-        matched = [k for k in keywords if _phrase(k).search(text)]
-        if matched:
-            bonus[i] += weights.keyword_bonus * min(len(matched), 3)
-            reasons[i].append(Reason("keyword", "matches " + ", ".join(f"“{k}”" for k in matched), len(matched)))
-        followed = [a.name for a in paper.authors if _author_key(a.name) in authors]
-        if followed:
-            bonus[i] += weights.author_bonus
-            reasons[i].append(Reason("author", "by " + ", ".join(followed) + " (followed)", weights.author_bonus))
-        in_watch = [c for c in paper.categories if c.lower() in watch]
-        if in_watch:
-            reasons[i].append(Reason("category", "in " + ", ".join(in_watch)))
+def _rank_block(
+    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, top_k: int | None
+) -> list[list[ScoredPaper]]:
+    n = len(day.papers)
+    total = np.zeros((len(queries), n), dtype=np.float32)
+    if n == 0:
+        return [[] for _ in queries]
+    lexical = [tokenize(" ".join([q.radar.description, *q.radar.keywords, *q.seed_titles])) for q in queries]
+    total += weights.bm25 * _zrows(day.bm25.score_many(lexical).astype(np.float32))
+    dense = day.vectors.shape[1] > 0
+    desc_z = np.zeros_like(total)
+    seed_best: list[tuple[NDArray[np.float32], NDArray[np.intp]] | None] = [None] * len(queries)
+    if dense:
+        desc_z = _description_signal(day, queries)
+        total += weights.description * desc_z
+        total += weights.seeds * _seed_signal(day, queries, seed_best)
+    for row, query in enumerate(queries):
+        if dense:
+            total[row] += _feedback_signal(day, query, weights)
+        total[row] += _bonuses(day, query.radar, weights)
+        _apply_filters(day, query, total[row])
+    return [_scored(day, q, total[r], desc_z[r], seed_best[r], weights, top_k) for r, q in enumerate(queries)]
+
+
+def _zrows(x: Matrix) -> Matrix:
+    """z-score each row across the day's papers (a constant row becomes zeros)."""
+    mean = x.mean(axis=1, keepdims=True)
+    std = x.std(axis=1, keepdims=True)
+    return np.where(std > 1e-9, (x - mean) / np.where(std > 1e-9, std, 1.0), 0.0).astype(np.float32)
+
+
+def _description_signal(day: DayIndex, queries: Sequence[RadarQuery]) -> Matrix:
+    has = [i for i, q in enumerate(queries) if q.description_vector is not None and len(q.description_vector)]
+    out = np.zeros((len(queries), len(day.papers)), dtype=np.float32)
+    if has:
+        desc = np.vstack([queries[i].description_vector for i in has]).astype(np.float32)  # type: ignore[misc]
+        out[has] = _zrows(desc @ day.vectors.T)
+    return out
+
+
+def _seed_signal(
+    day: DayIndex,
+    queries: Sequence[RadarQuery],
+    seed_best: list[tuple[NDArray[np.float32], NDArray[np.intp]] | None],
+) -> Matrix:
+    """z of each paper's similarity to the radar's nearest seed; remembers which seed it was."""
+    out = np.zeros((len(queries), len(day.papers)), dtype=np.float32)
+    owners = [i for i, q in enumerate(queries) if len(q.seed_vectors)]
+    if not owners:
+        return out
+    stacked = np.vstack([queries[i].seed_vectors for i in owners]).astype(np.float32)
+    sims = stacked @ day.vectors.T  # [all seeds, n]
+    offsets = np.cumsum([0] + [len(queries[i].seed_vectors) for i in owners])
+    for k, row in enumerate(owners):
+        block = sims[offsets[k] : offsets[k + 1]]
+        best = block.max(axis=0)
+        seed_best[row] = (best, block.argmax(axis=0))
+        out[row] = _zrows(best[None, :])[0]
+    return out
+
+
+def _feedback_signal(day: DayIndex, query: RadarQuery, weights: RadarWeights) -> NDArray[np.float32]:
+    """A linear classifier (seeds and 👍 vs the day's papers and 👎), and a 👎-similarity penalty."""
+    out = np.zeros(len(day.papers), dtype=np.float32)
+    positives = [v for v in (query.seed_vectors, query.liked_vectors) if len(v)]
+    if len(query.liked_vectors) and positives:
+        from sklearn.svm import LinearSVC
+
+        pos = np.vstack(positives)
+        rng = np.random.default_rng(len(day.papers))
+        sample = rng.choice(len(day.papers), min(CLASSIFIER_NEGATIVES, len(day.papers)), replace=False)
+        neg = [day.vectors[sample], *([query.disliked_vectors] if len(query.disliked_vectors) else [])]
+        x = np.vstack([pos, *neg])
+        y = np.r_[np.ones(len(pos)), np.zeros(len(x) - len(pos))]
+        clf = LinearSVC(C=CLASSIFIER_C, class_weight="balanced", max_iter=5000, tol=1e-4).fit(x, y)
+        out += weights.classifier * _zrows(clf.decision_function(day.vectors).astype(np.float32)[None, :])[0]
+    if len(query.disliked_vectors):
+        near_disliked = (day.vectors @ query.disliked_vectors.T).max(axis=1)
+        out -= weights.disliked * _zrows(near_disliked[None, :].astype(np.float32))[0]
+    return out
+
+
+def _bonuses(day: DayIndex, radar: Radar, weights: RadarWeights) -> NDArray[np.float32]:
+    bonus = np.zeros(len(day.papers), dtype=np.float32)
+    for keyword in radar.keywords:
+        hits = _phrase_hits(day, keyword)
+        bonus[hits] += weights.keyword_bonus
+    np.minimum(bonus, 3 * weights.keyword_bonus, out=bonus)
+    if radar.authors:
+        wanted = {_author_key(a) for a in radar.authors if a.strip()}
+        for i, paper in enumerate(day.papers):
+            if any(_author_key(a.name) in wanted for a in paper.authors):
+                bonus[i] += weights.author_bonus
     return bonus
 
 
-def _note_top(reasons: list[list[Reason]], sims: NDArray[np.floating], kind: str, text: Callable[[float], str]) -> None:
-    """Name this signal as a reason where it stands out (z ≥ 1) among the day's papers."""
-    z = zscore(np.asarray(sims, dtype=np.float64))
-    for i in np.flatnonzero(z >= 1.0):
-        reasons[i].append(Reason(kind, text(float(sims[i])), float(sims[i])))
+def _apply_filters(day: DayIndex, query: RadarQuery, row: NDArray[np.float32]) -> None:
+    if query.allowed is not None:
+        row[~query.allowed] = -np.inf
+    for term in query.radar.excludes:
+        row[_phrase_hits(day, term)] = -np.inf
+
+
+def _phrase_hits(day: DayIndex, term: str) -> NDArray[np.intp]:
+    """Papers containing the phrase: candidates from the inverted index, confirmed by regex."""
+    tokens = tokenize(term)
+    pattern = _phrase(term)
+    if not term.strip():
+        return np.arange(0)
+    if not tokens or not all(t.isascii() for t in tokens):  # stop words only, or CJK: scan every paper
+        candidates: NDArray[np.intp] = np.arange(len(day.papers))
+    else:
+        candidates = _docs_with(day, tokens[0])
+        for tok in tokens[1:]:
+            candidates = np.intersect1d(candidates, _docs_with(day, tok), assume_unique=True)
+    return np.asarray([i for i in candidates if pattern.search(day.folded[i])], dtype=np.intp)
+
+
+def _docs_with(day: DayIndex, token: str) -> NDArray[np.intp]:
+    """Papers containing the token or its plural (the phrase pattern accepts both)."""
+    found = [day.postings[t] for t in (token, token + "s", token + "es") if t in day.postings]
+    if not found:
+        return np.arange(0)
+    return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+
+
+def _scored(
+    day: DayIndex,
+    query: RadarQuery,
+    row: NDArray[np.float32],
+    desc_z: NDArray[np.float32],
+    seed_best: tuple[NDArray[np.float32], NDArray[np.intp]] | None,
+    weights: RadarWeights,
+    top_k: int | None,
+) -> list[ScoredPaper]:
+    keep = np.flatnonzero(np.isfinite(row))
+    if top_k is not None and len(keep) > top_k:
+        keep = keep[np.argpartition(-row[keep], top_k - 1)[:top_k]]
+    order = keep[np.argsort(-row[keep], kind="stable")]
+    return [
+        ScoredPaper(day.papers[i], float(row[i]), _reasons(day, query, int(i), desc_z, seed_best), rank)
+        for rank, i in enumerate(order, start=1)
+    ]
+
+
+def _reasons(
+    day: DayIndex,
+    query: RadarQuery,
+    i: int,
+    desc_z: NDArray[np.float32],
+    seed_best: tuple[NDArray[np.float32], NDArray[np.intp]] | None,
+) -> tuple[Reason, ...]:
+    radar, paper, text = query.radar, day.papers[i], day.folded[i]
+    reasons: list[Reason] = []
+    if desc_z[i] >= STANDS_OUT_Z and query.description_vector is not None:
+        sim = float(day.vectors[i] @ query.description_vector)
+        reasons.append(Reason("description", f"close to your description ({sim:.2f})", sim))
+    if seed_best is not None and seed_best[0][i] >= NEAR_SEED_MIN_COS and seed_best[1][i] < len(query.seed_titles):
+        title = query.seed_titles[int(seed_best[1][i])]
+        reasons.append(Reason("seed", f"like your seed paper “{title}”", float(seed_best[0][i])))
+    if len(query.liked_vectors) and day.vectors.shape[1]:
+        sim = float((query.liked_vectors @ day.vectors[i]).max())
+        if sim >= NEAR_SEED_MIN_COS:
+            reasons.append(Reason("classifier", f"learned from your 👍 (similarity {sim:.2f})", sim))
+    matched = [k for k in radar.keywords if k.strip() and _phrase(k).search(text)]
+    if matched:
+        reasons.append(Reason("keyword", "matches " + ", ".join(f"“{k}”" for k in matched), len(matched)))
+    wanted = {_author_key(a) for a in radar.authors if a.strip()}
+    followed = [a.name for a in paper.authors if wanted and _author_key(a.name) in wanted]
+    if followed:
+        reasons.append(Reason("author", "by " + ", ".join(followed) + " (followed)"))
+    watch = {w.lower() for w in radar.watch}
+    in_watch = [c for c in paper.categories if c.lower() in watch]
+    if in_watch:
+        reasons.append(Reason("category", "in " + ", ".join(in_watch)))
+    return tuple(reasons)
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     stripped = unicodedata.normalize("NFKD", text)
     return "".join(c for c in stripped if not unicodedata.combining(c)).lower()
 
 
+_PHRASES: dict[str, re.Pattern[str]] = {}
+
+
 def _phrase(term: str) -> re.Pattern[str]:
+    """A keyword as a case- and accent-insensitive phrase; "model" also finds "models"."""
+    cached = _PHRASES.get(term)
+    if cached is not None:
+        return cached
     words = [re.escape(w) for w in _fold(term).split()]
     if not words:
-        return re.compile(r"(?!x)x")
-    if any(ord(ch) > 0x2E80 for ch in term):  # CJK: no word boundaries
-        return re.compile(r"\s*".join(words))
-    return re.compile(r"\b" + r"\s+".join(words) + r"(?:s|es)?\b")  # "model" also finds "models"
+        pattern = re.compile(r"(?!x)x")
+    elif any(ord(ch) > 0x2E80 for ch in term):  # CJK: no word boundaries
+        pattern = re.compile(r"\s*".join(words))
+    else:
+        pattern = re.compile(r"\b" + r"\s+".join(words) + r"(?:s|es)?\b")
+    _PHRASES[term] = pattern
+    return pattern
 
 
 def _author_key(name: str) -> str:
@@ -178,13 +342,12 @@ def _author_key(name: str) -> str:
     else:
         parts = folded.split()
         family, given = (parts[-1], " ".join(parts[:-1])) if parts else ("", "")
-    initial = given.strip()[:1]
-    return f"{family.strip()} {initial}".strip()
+    return f"{family.strip()} {given.strip()[:1]}".strip()
 
 
-MAX_DESCRIPTION_CHARS = 5_000
-MAX_TERMS = 200
-MAX_DAILY_SIZE = 500
+def is_excluded(paper: Paper, excludes: Sequence[str]) -> bool:
+    text = _fold(f"{paper.title} {paper.abstract}")
+    return any(_phrase(term).search(text) for term in excludes if term.strip())
 
 
 def radar_problems(radar: Radar) -> list[str]:
