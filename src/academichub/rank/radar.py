@@ -268,12 +268,12 @@ def _phrase_hits(day: DayIndex, term: str) -> NDArray[np.intp]:
         if len(tokens) == 1 and len(term.split()) == 1:
             return candidates  # one word: the inverted index already is the answer
     folded = day.folded
-    return np.asarray([i for i in candidates if _has_phrase(folded[i], term, pattern)], dtype=np.intp)
-
-
-def _has_phrase(text: str, term: str, pattern: re.Pattern[str]) -> bool:
-    """Whole-word phrase test on single-spaced folded text: str.find, a regex only for CJK."""
     needle = " ".join(_fold(term).split())
+    return np.asarray([i for i in candidates if _has_phrase(folded[i], needle, pattern)], dtype=np.intp)
+
+
+def _has_phrase(text: str, needle: str, pattern: re.Pattern[str]) -> bool:
+    """Whole-word phrase test on single-spaced folded text: str.find, a regex only for CJK."""
     if not needle.isascii():
         return pattern.search(text) is not None
     start = text.find(needle)
@@ -339,7 +339,7 @@ def _reasons(
     if matched:
         reasons.append(Reason("keyword", "matches " + ", ".join(f"“{k}”" for k in matched), len(matched)))
     wanted = {_author_key(a) for a in radar.authors if a.strip()} if i in hits.authors else set()
-    followed = [a.name for a in paper.authors if _author_key(a.name) in wanted]
+    followed = [a.name for a in paper.authors if _author_key(a.name) in wanted] if wanted else []
     if followed:
         reasons.append(Reason("author", "by " + ", ".join(followed) + " (followed)"))
     watch = {w.lower() for w in radar.watch}
