@@ -14,7 +14,8 @@ from academichub.cli.papers import FORMAT
 from academichub.cli.render import print_json, run_json, runs_table
 from academichub.errors import InputError
 from academichub.models import RunStatus
-from academichub.pipeline import enrich_papers, fetch_sources, ingest_files
+from academichub.pipeline import HarvestReport, enrich_papers, fetch_sources, harvest_oai, ingest_files
+from academichub.sources.arxiv_oai import OAI_BASE_URL
 from academichub.sources.base import configured_specs, enrichers
 from academichub.sources.files import expand_paths
 from academichub.sources.http import HttpClient
@@ -123,3 +124,37 @@ def sources(app: AppContext, fmt: str) -> None:
         click.echo("No sources yet: run `academichub init` or `academichub fetch`.")
     else:
         Console().print(runs_table(rows))
+
+
+@click.command()
+@click.option("--set", "set_spec", help="OAI set, e.g. cs or cs:cs:LG (default: everything).")
+@click.option("--from", "from_day", type=click.DateTime(["%Y-%m-%d"]), help="Records changed since (default: resume).")
+@click.option("--until", "until_day", type=click.DateTime(["%Y-%m-%d"]), help="Records changed until.")
+@click.option("--prefix", type=click.Choice(["arXivRaw", "arXiv", "oai_dc"]), default="arXivRaw", show_default=True)
+@click.option("--base-url", default=OAI_BASE_URL, show_default=True, help="OAI-PMH endpoint (a mirror).")
+@pass_app
+def harvest(
+    app: AppContext,
+    set_spec: str | None,
+    from_day: dt.datetime | None,
+    until_day: dt.datetime | None,
+    prefix: str,
+    base_url: str,
+) -> None:
+    """Bulk-harvest arXiv metadata over OAI-PMH (1 request / 3 s). Safe to kill: rerun to resume."""
+    with HttpClient(app.settings) as client, Progress(transient=True) as progress:
+        task = progress.add_task("harvesting", total=None)
+
+        def step(report: HarvestReport) -> None:
+            progress.update(task, description=f"{report.pages} pages, {report.counts.seen} records")
+
+        report = harvest_oai(
+            app.store, client, metadata_prefix=prefix, set_spec=set_spec,
+            from_date=from_day.date() if from_day else None, until=until_day.date() if until_day else None,
+            base_url=base_url, progress=step,
+        )  # fmt: skip
+    resumed = f" (resumed at token {report.resumed_from})" if report.resumed_from else ""
+    click.echo(
+        f"Harvested {report.pages} pages{resumed}: {report.counts.seen} records, {report.counts.new} new papers, "
+        f"{report.counts.updated} updated, {report.deleted} withdrawn."
+    )

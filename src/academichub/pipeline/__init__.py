@@ -7,9 +7,11 @@ I/O (sources: network and files; store: SQL).
 
 from academichub.pipeline.collect import (
     FileReport,
+    HarvestReport,
     enrich_papers,
     fetch_source,
     fetch_sources,
+    harvest_oai,
     ingest_files,
     store_items,
     store_papers,
@@ -17,9 +19,11 @@ from academichub.pipeline.collect import (
 
 __all__ = [
     "FileReport",
+    "HarvestReport",
     "enrich_papers",
     "fetch_source",
     "fetch_sources",
+    "harvest_oai",
     "ingest_files",
     "store_items",
     "store_papers",

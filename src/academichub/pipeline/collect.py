@@ -17,6 +17,7 @@ from academichub.errors import AcademicHubError, SourceError
 from academichub.ingest.dedupe import dedupe_batch, fuzzy_match, join_match, merge_papers
 from academichub.ingest.normalize import normalize_item
 from academichub.models import FetchRun, IngestCounts, Paper, RawItem, RunStatus
+from academichub.sources.arxiv_oai import OAI_BASE_URL, harvest
 from academichub.sources.base import Enricher, SourceSpec, source_for
 from academichub.sources.files import expand_paths, parse_file
 from academichub.sources.http import HttpClient
@@ -25,6 +26,7 @@ from academichub.store import Store
 BATCH_SIZE = 2_000
 FUZZY_SOURCES = {"journal", "crossref", "pubmed", "openalex", "biorxiv", "medrxiv"}
 INGEST_JOB = "ingest-files"
+OAI_JOB = "oai-harvest"
 UNCONDITIONAL_REFETCH_S = 12 * 3600
 ENRICH_RETRY_S = 24 * 3600  # a paper no provider could fill is asked about again a day later
 
@@ -192,3 +194,69 @@ def enrich_papers(
         todo = list(store.papers_by_ids([p.id for p in todo if p.id is not None]).values())
     store.mark_enrich_tried([p.id for p in todo if p.id is not None])
     return report
+
+
+@dataclass
+class HarvestReport:
+    pages: int = 0
+    counts: IngestCounts = field(default_factory=IngestCounts)
+    deleted: int = 0
+    resumed_from: str | None = None
+    next_from: dt.date | None = None
+
+
+def harvest_oai(
+    store: Store,
+    client: HttpClient,
+    *,
+    metadata_prefix: str = "arXivRaw",
+    set_spec: str | None = None,
+    from_date: dt.date | None = None,
+    until: dt.date | None = None,
+    base_url: str = OAI_BASE_URL,
+    progress: Callable[[HarvestReport], None] | None = None,
+) -> HarvestReport:
+    """Bulk harvest over OAI-PMH. Each page and its resumption token are committed together, so a
+    killed harvest resumes at the next page and ends with exactly the papers a clean run gives.
+    Without `from_date`, continues from the newest datestamp of the last complete harvest.
+    Raises: SourceError (the run is recorded as failed first)."""
+    name = f"arxiv-oai:{set_spec or 'all'}"
+    from_date = from_date or _last_harvested(store, name)
+    job = f"{base_url}|{metadata_prefix}|{set_spec}|{from_date}|{until}"
+    report = HarvestReport(resumed_from=store.checkpoint(OAI_JOB, job))
+    store.ensure_source(name, "arxiv-oai", set_spec or "", "arXiv OAI-PMH")
+    run = store.start_run(FetchRun(name, dt.datetime.now(dt.UTC)), None)
+    try:
+        pages = harvest(client, metadata_prefix=metadata_prefix, set_spec=set_spec, from_date=from_date,
+                        until=until, resume_token=report.resumed_from, base_url=base_url)  # fmt: skip
+        for page in pages:
+            with store.transaction():
+                report.counts = _add(report.counts, store_items(store, page.items))
+                if page.deleted_ids:
+                    report.deleted += store.mark_deleted([f"arxiv:{i}" for i in page.deleted_ids])
+                store.set_checkpoint(OAI_JOB, job, page.resumption_token or "")
+            report.pages += 1
+            if page.latest_datestamp and (report.next_from is None or page.latest_datestamp > report.next_from):
+                report.next_from = page.latest_datestamp
+            if progress is not None:
+                progress(report)
+        run.status = RunStatus.OK
+    except SourceError as exc:
+        run.status, run.error, run.http_status = RunStatus.FAILED, str(exc), getattr(exc, "http_status", None)
+        raise
+    finally:
+        run.items_seen, run.items_new, run.items_updated = report.counts.seen, report.counts.new, report.counts.updated
+        run.note = f"{report.pages} pages" + (
+            f", resumed at token {report.resumed_from}" if report.resumed_from else ""
+        )
+        run.finished_at = dt.datetime.now(dt.UTC)
+        store.finish_run(run)
+    store.clear_checkpoint(OAI_JOB, job)
+    if report.next_from:
+        store.set_checkpoint(OAI_JOB, f"last-from|{name}", report.next_from.isoformat())
+    return report
+
+
+def _last_harvested(store: Store, name: str) -> dt.date | None:
+    value = store.checkpoint(OAI_JOB, f"last-from|{name}")
+    return dt.date.fromisoformat(value) if value else None

@@ -106,6 +106,10 @@ class Store:
         with self._db.transaction() as conn:
             listing.mark_enrich_tried(conn, ids, _now())
 
+    def mark_deleted(self, keys: list[str]) -> int:
+        with self._db.transaction() as conn:
+            return listing.mark_deleted(conn, keys)
+
     def count_papers(self) -> int:
         return listing.count_papers(self._conn)
 
@@ -143,6 +147,10 @@ class Store:
     def set_checkpoint(self, job: str, key: str, value: str) -> None:
         with self._db.transaction() as conn:
             runs.set_checkpoint(conn, job, key, value, _now())
+
+    def clear_checkpoint(self, job: str, key: str) -> None:
+        with self._db.transaction() as conn:
+            runs.clear_checkpoint(conn, job, key)
 
     def clear_checkpoints(self, job: str) -> None:
         with self._db.transaction() as conn:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from academichub.errors import SearchSyntaxError
 from academichub.models import Paper
-from academichub.store.papers import papers_by_ids
+from academichub.store.papers import ids_for_keys, papers_by_ids
 
 BM25_WEIGHTS = (10.0, 1.0, 3.0)  # title, abstract, authors
 _TERM = re.compile(r"\w+(?:[-.']\w+)*", re.UNICODE)
@@ -127,3 +127,10 @@ def papers_to_enrich(conn: sqlite3.Connection, *, retry_after: str, limit: int) 
 
 def mark_enrich_tried(conn: sqlite3.Connection, ids: list[int], now: str) -> None:
     conn.executemany("UPDATE papers SET enrich_tried_at = ? WHERE id = ?", [(now, i) for i in ids])
+
+
+def mark_deleted(conn: sqlite3.Connection, keys: list[str]) -> int:
+    """Tombstone the papers with these keys (a source withdrew them); a tombstone is never lifted by re-ingest."""
+    ids = ids_for_keys(conn, keys)
+    conn.executemany("UPDATE papers SET deleted = 1 WHERE id = ?", [(i,) for i in set(ids.values())])
+    return len(set(ids.values()))

@@ -150,3 +150,7 @@ def runs_for_day(conn: sqlite3.Connection, day: dt.date) -> list[FetchRun]:
         source = conn.execute("SELECT source FROM fetch_runs WHERE id = ?", (run_id,)).fetchone()[0]
         runs += [r for r in runs_for(conn, source, limit=50) if r.id == run_id]
     return runs
+
+
+def clear_checkpoint(conn: sqlite3.Connection, job: str, key: str) -> None:
+    conn.execute("DELETE FROM checkpoints WHERE job = ? AND key = ?", (job, key))
