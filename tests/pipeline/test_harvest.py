@@ -15,10 +15,10 @@ from academichub.pipeline import harvest_oai
 from academichub.store import open_store
 
 FINAL = (
-    "<?xml version='1.0' encoding='UTF-8'?><OAI-PMH xmlns='http://www.openarchives.org/OAI/2.0/'>"
-    "<responseDate>2014-01-16T00:00:00Z</responseDate><request verb='ListRecords'>x</request>"
-    "<ListRecords><resumptionToken completeListSize='907096' cursor='96000'></resumptionToken></ListRecords></OAI-PMH>"
-).encode()
+    b"<?xml version='1.0' encoding='UTF-8'?><OAI-PMH xmlns='http://www.openarchives.org/OAI/2.0/'>"
+    b"<responseDate>2014-01-16T00:00:00Z</responseDate><request verb='ListRecords'>x</request>"
+    b"<ListRecords><resumptionToken completeListSize='907096' cursor='96000'></resumptionToken></ListRecords></OAI-PMH>"
+)
 
 
 class RealPages:
