@@ -159,3 +159,12 @@ def test_readers_are_not_blocked_by_a_writer(store, tmp_path):
         assert reader.count_papers() == 1  # WAL: the reader sees the last commit, no "database is locked"
     assert reader.count_papers() == 2
     reader.close()
+
+
+def test_a_withdrawn_paper_stays_deleted_when_it_reappears(store):
+    store_items(store, [item()])
+    assert store.mark_deleted(["arxiv:2605.00001"]) == 1
+    store_items(store, [item(version=2, title="Back again")])
+    assert store.count_papers() == 0
+    assert store.list_papers() == [] and store.list_papers(day=dt.date(2026, 5, 4)) == []
+    assert store.search("surface codes") == []

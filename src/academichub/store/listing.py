@@ -45,7 +45,7 @@ def search_papers(
         rows = conn.execute(
             f"SELECT rowid, bm25(papers_fts, {weights}) AS score, "
             "snippet(papers_fts, 1, '[[', ']]', '…', 24) FROM papers_fts WHERE papers_fts MATCH ? "
-            "ORDER BY score LIMIT ? OFFSET ?",
+            "AND rowid NOT IN (SELECT id FROM papers WHERE deleted = 1) ORDER BY score LIMIT ? OFFSET ?",
             (match, limit, offset),
         ).fetchall()
     except sqlite3.OperationalError as exc:
