@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -34,6 +34,32 @@ DEFAULT_HOST_INTERVALS_S: dict[str, float] = {
     "eutils.ncbi.nlm.nih.gov": 0.34,  # 3/s without an API key
     "api.openalex.org": 0.1,
 }
+
+
+# LLM list prices per million tokens (input = cache miss), as published late 2025; override `llm_prices` in config.
+DEFAULT_LLM_PRICES: dict[str, dict[str, float]] = {
+    "deepseek-chat": {"input_cny": 2.0, "output_cny": 3.0, "input_usd": 0.28, "output_usd": 0.42},
+    "deepseek-reasoner": {"input_cny": 2.0, "output_cny": 3.0, "input_usd": 0.28, "output_usd": 0.42},
+    "qwen-plus": {"input_cny": 0.8, "output_cny": 2.0},
+    "qwen-turbo": {"input_cny": 0.3, "output_cny": 0.6},
+    "kimi-k2-0905-preview": {"input_cny": 4.0, "output_cny": 16.0, "input_usd": 0.6, "output_usd": 2.5},
+    "moonshot-v1-8k": {"input_cny": 2.0, "output_cny": 10.0},
+    "glm-4-plus": {"input_cny": 5.0, "output_cny": 5.0},
+    "glm-4-flash": {"input_cny": 0.0, "output_cny": 0.0},
+    "gpt-4o-mini": {"input_usd": 0.15, "output_usd": 0.6},
+}
+
+
+class WebhookSpec(BaseModel):
+    """One chat webhook. The URL carries the bot's token, so it is a secret like `secret` (DingTalk/Feishu signing)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    kind: Literal["feishu", "wecom", "dingtalk", "slack", "json"]
+    url: SecretStr
+    secret: SecretStr = SecretStr("")
+    radars: list[str] = Field(default_factory=list)  # empty: every radar
 
 
 class Settings(BaseSettings):
@@ -69,6 +95,39 @@ class Settings(BaseSettings):
     # Keys for enrichment providers (never logged)
     openalex_api_key: str = ""
     ncbi_api_key: str = ""
+
+    # Delivery: email, chat webhooks, Zotero (secrets are SecretStr: never logged, never in JSON output)
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"  # "none" only for a relay on localhost
+    smtp_ca_file: Path | None = None  # extra CA to trust (a private relay); system CAs otherwise
+    smtp_timeout_s: float = 30.0
+    email_from: str = ""  # "AcademicHub <digest@example.org>"
+    delivery_retries: int = 3
+    delivery_backoff_s: float = 5.0
+    webhooks: list[WebhookSpec] = Field(default_factory=list)
+    webhook_allow_private_networks: bool = False  # tests only: lets webhook/Zotero POSTs reach loopback
+    zotero_api_key: SecretStr = SecretStr("")
+    zotero_library_id: str = ""
+    zotero_library_type: Literal["user", "group"] = "user"
+    zotero_api_url: str = "https://api.zotero.org"
+
+    # LLM briefings (the key is a SecretStr: never logged, never in JSON output)
+    llm_provider: str = "auto"  # auto: "offline" unless a key or base URL is set; or a preset name (`providers`)
+    llm_base_url: str = ""  # empty: the preset's
+    llm_model: str = ""  # empty: the preset's
+    llm_api_key: SecretStr = SecretStr("")
+    llm_language: Literal["zh", "en"] = "zh"
+    llm_timeout_s: float = 60.0
+    llm_max_retries: int = 2  # retries on timeouts, 429 (Retry-After honoured up to the cap) and 5xx
+    llm_backoff_base_s: float = 1.0
+    llm_retry_after_cap_s: float = 30.0
+    llm_max_output_tokens: int = 2000
+    llm_context_tokens: int = 0  # prompt budget per call; 0: the preset's
+    llm_prices: dict[str, dict[str, float]] = Field(default_factory=lambda: dict(DEFAULT_LLM_PRICES))
+    usd_per_cny: float = 0.14  # fills in the currency a price entry leaves out
 
     # What `fetch` pulls when no source is named
     arxiv_categories: list[str] = Field(default_factory=lambda: ["cs.LG", "cs.CL", "cs.AI", "quant-ph", "q-bio"])

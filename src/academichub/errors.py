@@ -10,7 +10,9 @@ AcademicHubError
 │   └── ParseError         not a feed, truncated beyond salvage, provider error body
 ├── StoreError             database problems, failed migration, bad query
 │   └── SearchSyntaxError  full-text query the index cannot parse
-└── InputError             a user's file or argument we cannot use
+├── InputError             a user's file or argument we cannot use
+├── DeliveryError          an email, webhook or Zotero push that failed (secrets redacted)
+└── BriefingError          an LLM provider fault or unusable answer; the briefing is marked failed
 """
 
 from __future__ import annotations
@@ -72,3 +74,24 @@ class SearchSyntaxError(StoreError):
 
 class InputError(AcademicHubError):
     pass
+
+
+class DeliveryError(AcademicHubError):
+    """`http_status`/`smtp_code` say what the far end answered; `permanent` means retrying will not help."""
+
+    def __init__(
+        self, message: str, *, http_status: int | None = None, smtp_code: int | None = None, permanent: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.smtp_code = smtp_code
+        self.permanent = permanent
+
+
+class BriefingError(AcademicHubError):
+    """`kind`: timeout, rate_limited, server, connection, malformed, length, empty, refusal, auth, bad_request."""
+
+    def __init__(self, message: str, *, kind: str = "provider", retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.retry_after_s = retry_after_s

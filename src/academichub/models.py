@@ -234,3 +234,68 @@ class Digest:
     items: tuple[ScoredPaper, ...] = ()
     candidates: int = 0
     notes: tuple[str, ...] = ()  # "no announcement (weekend)", "source X failed: …"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A briefing key `[n]`: the paper's number on the daily page and the paper it stands for."""
+
+    key: int
+    paper_id: int | None
+    paper_key: str  # "arxiv:2606.00001", "doi:…"
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingSection:
+    """One section of a briefing; `items` are bullets or paragraphs whose claims end in `[n]` citations."""
+
+    kind: str  # "highlights" | "themes" | "connections" | "methods" | "questions" | "uncovered"
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroundingReport:
+    """What the code check of a briefing found: nothing here is taken from the model's word."""
+
+    citations_total: int = 0  # [n] markers the model wrote
+    citations_valid: int = 0  # of those, keys that were supplied (only these remain in the text)
+    invalid_keys: tuple[str, ...] = ()  # removed: keys not supplied, "[n]" placeholders
+    claims: int = 0  # claim sentences that remain
+    cited_claims: int = 0
+    uncited_claims: tuple[str, ...] = ()  # flagged, kept
+    dropped_sentences: tuple[str, ...] = ()  # "reason: sentence" — unsupported number/quote/identifier, injection echo
+    covered_keys: tuple[int, ...] = ()
+    uncovered_keys: tuple[int, ...] = ()
+    verdict: str = "ok"  # "ok" | "unwritable" (too little survived) | "empty" (no papers)
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """A written briefing over a set of papers, with what it cost and how it was checked.
+
+    `status` is "ok", "unwritable" (the check left too little: the briefing says so) or "failed" (provider fault:
+    `error` says why; nothing half-written is kept and the next run retries).
+    """
+
+    cache_key: str
+    status: str
+    language: str
+    provider: str
+    model: str
+    prompt_version: str
+    sections: tuple[BriefingSection, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    grounding: GroundingReport = field(default_factory=GroundingReport)
+    paper_ids: tuple[int, ...] = ()
+    day: dt.date | None = None
+    radar: str = ""
+    error: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    tokens_estimated: bool = False
+    cost_usd: float = 0.0
+    cost_cny: float = 0.0
+    calls: int = 0
+    cached: bool = False
+    tldrs: tuple[tuple[int, str], ...] = ()  # (key, one-line TL;DR) when asked for

@@ -15,6 +15,7 @@ from academichub.cli.context import AppContext
 from academichub.cli.demo import demo
 from academichub.cli.papers import papers, search
 from academichub.cli.radar import daily, embed, feedback, radar
+from academichub.cli.run import run_daily_command, runs
 from academichub.cli.sources import fetch, harvest, ingest, init, sources
 from academichub.errors import AcademicHubError
 
@@ -28,7 +29,22 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = AppContext()
 
 
-for command in (init, fetch, harvest, ingest, papers, search, sources, radar, feedback, daily, embed, demo):
+for command in (
+    init,
+    fetch,
+    harvest,
+    ingest,
+    papers,
+    search,
+    sources,
+    radar,
+    feedback,
+    daily,
+    embed,
+    run_daily_command,
+    runs,
+    demo,
+):
     cli.add_command(command)
 
 

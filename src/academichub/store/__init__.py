@@ -170,6 +170,9 @@ class Store:
     def list_radars(self, *, user_id: int = 1) -> list[Radar]:
         return radars.list_radars(self._conn, user_id)
 
+    def list_all_radars(self) -> list[Radar]:
+        return radars.list_all_radars(self._conn)
+
     def delete_radar(self, radar_id: int, *, user_id: int = 1) -> None:
         with self._db.transaction() as conn:
             radars.delete_radar(conn, user_id, radar_id)

@@ -73,6 +73,12 @@ def list_radars(conn: sqlite3.Connection, user_id: int) -> list[Radar]:
     return [_radar_from_row(r) for r in rows]
 
 
+def list_all_radars(conn: sqlite3.Connection) -> list[Radar]:
+    """Every user's radars (for the daily run)."""
+    rows = conn.execute("SELECT id, user_id, name, config FROM radars ORDER BY user_id, name").fetchall()
+    return [_radar_from_row(r) for r in rows]
+
+
 def delete_radar(conn: sqlite3.Connection, user_id: int, radar_id: int) -> None:
     conn.execute("DELETE FROM radars WHERE id = ? AND user_id = ?", (radar_id, user_id))
 

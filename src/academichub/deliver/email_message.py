@@ -1,0 +1,182 @@
+"""The Curated Daily as one MIME message: plain text + HTML alternatives, List-Unsubscribe, encoded headers.
+
+Pure: builds an `EmailMessage`, sends nothing (email.py does). Every header value
+is collapsed to one line before it is set, and every HTML value is escaped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Sequence
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+
+from academichub.deliver.entries import DigestEntry, digest_entries, digest_heading, one_line, shorten
+from academichub.errors import InputError
+from academichub.models import Digest
+
+# 7bit: bodies go out base64/quoted-printable and headers RFC 2047-encoded, so any relay accepts them.
+MAIL_POLICY = policy.SMTP.clone(cte_type="7bit")
+MAX_SUBJECT_TITLE_CHARS = 90
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+)\)")
+
+
+def parse_address(value: str) -> Address:
+    """`"Name <a@b>"` or `a@b` as an Address. Raises: InputError for anything else (CR/LF, no @, non-ASCII mailbox)."""
+    if any(c in value for c in "\r\n\0"):
+        raise InputError("email address contains a line break")
+    name, addr = parseaddr(value)
+    local, at, domain = addr.partition("@")
+    if not at or not local or "." not in domain or not addr.isascii() or " " in addr:
+        raise InputError(f"not an email address: {one_line(value)!r}")
+    return Address(display_name=one_line(name), username=local, domain=domain)
+
+
+def digest_message_id(key: str, sender: Address) -> str:
+    """A Message-ID fixed by the idempotency key, so a resend is recognisable as the same message."""
+    return f"<digest-{hashlib.sha256(key.encode()).hexdigest()[:32]}@{sender.domain}>"
+
+
+def digest_subject(digests: Sequence[Digest]) -> str:
+    count = sum(len(d.items) for d in digests)
+    first = next((d for d in digests if d.items), digests[0])
+    names = " + ".join(d.radar.name for d in digests)
+    subject = f"Curated Daily · {names} · {first.day.isoformat()} · {count} papers"
+    if first.items:
+        subject += ": " + shorten(one_line(first.items[0].paper.title), MAX_SUBJECT_TITLE_CHARS)
+    return one_line(subject)
+
+
+def compose_digest_email(
+    digests: Sequence[Digest],
+    *,
+    sender: str,
+    recipient: str,
+    unsubscribe_url: str,
+    briefing_markdown: str | None = None,
+    idempotency_key: str = "",
+) -> EmailMessage:
+    """One user's Curated Daily (one section per radar) as a multipart/alternative message.
+
+    Raises: InputError for a bad address, an unsubscribe URL that is not https/http/mailto, or no digest.
+    """
+    if not digests:
+        raise InputError("no digest to send")
+    if (
+        not unsubscribe_url.startswith(("https://", "http://", "mailto:"))
+        or one_line(unsubscribe_url) != unsubscribe_url
+    ):
+        raise InputError("the unsubscribe link must be one https, http or mailto URL")
+    from_address, to_address = parse_address(sender), parse_address(recipient)
+    message = EmailMessage(policy=MAIL_POLICY)
+    message["Subject"] = digest_subject(digests)
+    message["From"] = from_address
+    message["To"] = to_address
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = digest_message_id(idempotency_key or digest_subject(digests) + recipient, from_address)
+    message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    if unsubscribe_url.startswith("https://"):
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(render_text(digests, briefing_markdown, unsubscribe_url))
+    message.add_alternative(render_html(digests, briefing_markdown, unsubscribe_url), subtype="html")
+    return message
+
+
+def render_text(digests: Sequence[Digest], briefing: str | None, unsubscribe_url: str) -> str:
+    lines: list[str] = []
+    for digest in digests:
+        heading = digest_heading(digest)
+        lines += [heading, "=" * min(len(heading), 72), ""]
+        lines += [f"Note: {one_line(note)}" for note in digest.notes]
+        for entry in digest_entries(digest):
+            lines += _entry_text(entry)
+        if not digest.items:
+            lines += ["Nothing to show for this day.", ""]
+    if briefing and briefing.strip():
+        lines += ["Briefing", "--------", "", briefing.strip(), ""]
+    lines += ["--", f"Unsubscribe: {unsubscribe_url}"]
+    return "\n".join(lines) + "\n"
+
+
+def _entry_text(entry: DigestEntry) -> list[str]:
+    kind = f" · {entry.announce_type}" if entry.announce_type != "new" else ""
+    lines = [f"{entry.number}. {entry.source_label} · {entry.date}{kind}", f"   {entry.title}"]
+    lines.append(f"   Authors: {entry.authors}")
+    if entry.abstract:
+        lines.append(f"   {entry.abstract}")
+    lines.append(f"   Why: {entry.reasons}")
+    if entry.link:
+        lines.append(f"   {entry.link}")
+    return [*lines, ""]
+
+
+def render_html(digests: Sequence[Digest], briefing: str | None, unsubscribe_url: str) -> str:
+    esc = html.escape
+    parts = ['<!doctype html><html><head><meta charset="utf-8"></head>', '<body style="font-family:sans-serif">']
+    for digest in digests:
+        parts.append(f"<h2>{esc(digest_heading(digest))}</h2>")
+        parts += [f'<p style="color:#a60"><em>{esc(one_line(note))}</em></p>' for note in digest.notes]
+        entries = digest_entries(digest)
+        if entries:
+            parts.append("<ol>")
+            parts += [_entry_html(entry) for entry in entries]
+            parts.append("</ol>")
+        else:
+            parts.append("<p>Nothing to show for this day.</p>")
+    if briefing and briefing.strip():
+        parts += ["<h2>Briefing</h2>", markdown_to_html(briefing)]
+    parts.append(f'<hr><p style="font-size:small"><a href="{esc(unsubscribe_url)}">Unsubscribe</a></p></body></html>')
+    return "\n".join(parts) + "\n"
+
+
+def _entry_html(entry: DigestEntry) -> str:
+    esc = html.escape
+    kind = f" · {esc(entry.announce_type)}" if entry.announce_type != "new" else ""
+    title = f'<a href="{esc(entry.link)}">{esc(entry.title)}</a>' if entry.link else esc(entry.title)
+    return (
+        f'<li value="{entry.number}" style="margin-bottom:1em">'
+        f'<div style="color:#555">{esc(entry.source_label)} · {esc(entry.date)}{kind}</div>'
+        f"<div><strong>{title}</strong></div>"
+        f"<div>Authors: {esc(entry.authors)}</div>"
+        + (f'<div style="color:#333">{esc(entry.abstract)}</div>' if entry.abstract else "")
+        + f'<div style="color:#070"><em>Why: {esc(entry.reasons)}</em></div></li>'
+    )
+
+
+def markdown_to_html(text: str) -> str:
+    """A small, escaping Markdown subset for briefings: headings, bullet lists, paragraphs, **bold**, http(s) links."""
+    out: list[str] = []
+    in_list = False
+    for block in re.split(r"\n\s*\n", text.strip()):
+        for line in block.splitlines():
+            stripped = line.strip()
+            is_item = stripped[:2] in ("- ", "* ")
+            if in_list and not is_item:
+                out.append("</ul>")
+                in_list = False
+            if is_item:
+                if not in_list:
+                    out.append("<ul>")
+                    in_list = True
+                out.append(f"<li>{_inline_html(stripped[2:])}</li>")
+            elif stripped.startswith("#"):
+                level = min(len(stripped) - len(stripped.lstrip("#")) + 2, 6)
+                out.append(f"<h{level}>{_inline_html(stripped.lstrip('#').strip())}</h{level}>")
+            elif stripped:
+                out.append(f"<p>{_inline_html(stripped)}</p>")
+        if in_list:
+            out.append("</ul>")
+            in_list = False
+    return "\n".join(out)
+
+
+def _inline_html(text: str) -> str:
+    escaped = html.escape(text, quote=True)
+    escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
+    return _LINK.sub(r'<a href="\2">\1</a>', escaped)

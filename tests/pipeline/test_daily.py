@@ -1,0 +1,92 @@
+"""run_daily end to end on loopback sources: stages recorded, reruns resume, overlapping runs refused."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from academichub.errors import AcademicHubError
+from academichub.models import Radar
+from academichub.pipeline.daily import RunLockedError, daily_lock, run_daily, stage_records
+from academichub.rank.embedders import HashingEmbedder
+from academichub.sources.base import SourceSpec
+from academichub.store import open_store
+
+DAY = dt.date(2026, 4, 27)
+
+
+@pytest.fixture
+def store(settings):
+    s = open_store(settings.resolved_database_url)
+    s.save_radar(Radar(name="llm", description="language models", size=3))
+    s.save_radar(Radar(name="agents", description="autonomous agents planning", size=3))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def specs(loopback, repo_fixtures):
+    for cat in ("cs.LG", "cs.CL"):
+        loopback.add(f"/rss/{cat}", (repo_fixtures / "arxiv" / f"rss_{cat}_2026-04-27_trimmed3.xml").read_bytes())
+    loopback.add("/down.rss", b"", status=503)
+    return [
+        SourceSpec("arxiv-rss:cs.LG", "arxiv-rss", loopback.url("/rss/cs.LG")),
+        SourceSpec("arxiv-rss:cs.CL", "arxiv-rss", loopback.url("/rss/cs.CL")),
+        SourceSpec("journal:down", "journal", loopback.url("/down.rss")),
+    ]
+
+
+def run(store, settings, http_client, specs, **kw):
+    return run_daily(store, settings, DAY, client=http_client, embedder=HashingEmbedder(), specs=specs, **kw)
+
+
+def test_a_day_runs_every_stage_and_a_failed_source_does_not_stop_it(store, settings, http_client, specs):
+    delivered = []
+    report = run(store, settings, http_client, specs, deliver=lambda s, d, day: delivered.append(d) or {"sent": 2})
+    status = {r.stage: r.status for r in report.stages}
+    assert status == {"collect": "ok", "enrich": "ok", "embed": "ok", "rank": "ok", "brief": "skipped", "deliver": "ok"}
+    collect = report.stages[0]
+    assert collect.counts == {"sources": 3, "failed": 1, "new": 6}
+    assert [len(d.items) for d in delivered[0]] == [3, 3]
+    assert {r.stage: r.status for r in stage_records(store, DAY)}["deliver"] == "ok"
+
+
+def test_rerun_resumes_after_the_failed_stage_and_repeats_nothing(store, settings, http_client, specs, loopback):
+    calls = []
+
+    def flaky(s, digests, day):
+        calls.append(day)
+        if len(calls) == 1:
+            raise AcademicHubError("SMTP server refused the connection")
+        return {"sent": len(digests)}
+
+    first = run(store, settings, http_client, specs, deliver=flaky)
+    assert first.stages[-1].status == "failed" and "SMTP" in first.stages[-1].error
+    requests_before = len(loopback.requests)
+    second = run(store, settings, http_client, specs, deliver=flaky)
+    assert [r.status for r in second.stages] == ["ok", "ok", "ok", "ok", "skipped", "ok"]
+    assert len(loopback.requests) == requests_before  # collect was done: no source fetched again
+    assert len(calls) == 2 and second.stages[-1].counts == {"sent": 2}
+
+
+def test_two_runs_cannot_overlap(store, settings, http_client, specs):
+    with daily_lock(settings.home), pytest.raises(RunLockedError, match="another"):
+        run(store, settings, http_client, specs)
+
+
+def test_a_day_without_announcement_sends_nothing(store, settings, http_client, loopback, repo_fixtures):
+    weekend = re.sub(
+        rb"<item>.*?</item>",
+        b"",
+        (repo_fixtures / "arxiv" / "rss_cs.LG_2026-04-27_trimmed3.xml").read_bytes(),
+        flags=re.S,
+    )
+    loopback.add("/rss/empty", weekend)
+    sent = []
+    report = run_daily(
+        store, settings, dt.date(2026, 4, 26), client=http_client, embedder=HashingEmbedder(),
+        specs=[SourceSpec("arxiv-rss:cs.LG", "arxiv-rss", loopback.url("/rss/empty"))],
+        deliver=lambda s, d, day: sent.append(d) or {},
+    )  # fmt: skip
+    assert report.no_announcement and sent == []
+    assert report.stages[-1].status == "skipped" and "no announcement" in report.stages[-1].note
