@@ -50,13 +50,16 @@ DEFAULT_LLM_PRICES: dict[str, dict[str, float]] = {
 }
 
 
+WebhookKind = Literal["feishu", "wecom", "dingtalk", "slack", "json"]
+
+
 class WebhookSpec(BaseModel):
     """One chat webhook. The URL carries the bot's token, so it is a secret like `secret` (DingTalk/Feishu signing)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    kind: Literal["feishu", "wecom", "dingtalk", "slack", "json"]
+    kind: WebhookKind
     url: SecretStr
     secret: SecretStr = SecretStr("")
     radars: list[str] = Field(default_factory=list)  # empty: every radar
@@ -128,6 +131,13 @@ class Settings(BaseSettings):
     llm_context_tokens: int = 0  # prompt budget per call; 0: the preset's
     llm_prices: dict[str, dict[str, float]] = Field(default_factory=lambda: dict(DEFAULT_LLM_PRICES))
     usd_per_cny: float = 0.14  # fills in the currency a price entry leaves out
+
+    # Web app (`academichub serve`)
+    web_session_lifetime_s: int = 14 * 24 * 3600
+    web_open_registration: bool = False  # self-host default: only the first visitor (admin) signs up
+    web_https: bool = False  # served behind HTTPS: Secure/__Host- cookies and HSTS even if the proxy hides it
+    web_login_attempts: int = 10  # failed logins per address (and per account name) per window
+    web_login_window_s: int = 15 * 60
 
     # What `fetch` pulls when no source is named
     arxiv_categories: list[str] = Field(default_factory=lambda: ["cs.LG", "cs.CL", "cs.AI", "quant-ph", "q-bio"])

@@ -11,10 +11,13 @@ import sys
 import click
 
 from academichub import __version__
+from academichub.cli.brief import brief, providers
 from academichub.cli.context import AppContext
 from academichub.cli.demo import demo
+from academichub.cli.export import deliver_test, export
 from academichub.cli.papers import papers, search
 from academichub.cli.radar import daily, embed, feedback, radar
+from academichub.cli.serve import serve
 from academichub.cli.run import run_daily_command, runs
 from academichub.cli.sources import fetch, harvest, ingest, init, sources
 from academichub.errors import AcademicHubError
@@ -44,6 +47,11 @@ for command in (
     run_daily_command,
     runs,
     demo,
+    export,
+    deliver_test,
+    brief,
+    providers,
+    serve,
 ):
     cli.add_command(command)
 

@@ -16,14 +16,15 @@ from types import TracebackType
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.models import FeedbackKind, FetchRun, Paper, Radar, Reason
-from academichub.store import listing, papers, radars, runs
+from academichub.models import Briefing, FeedbackKind, FetchRun, Paper, Radar, Reason
+from academichub.store import accounts, briefings, listing, papers, radars, runs
+from academichub.store.accounts import Pick, User, WebSession
 from academichub.store.db import Connection, connect_sqlite
 from academichub.store.listing import SearchHit
 from academichub.store.papers import SaveOutcome
 from academichub.store.runs import SourceState
 
-__all__ = ["SaveOutcome", "SearchHit", "SourceState", "Store", "open_store"]
+__all__ = ["Pick", "SaveOutcome", "SearchHit", "SourceState", "Store", "User", "WebSession", "open_store"]
 
 
 def _now() -> str:
@@ -216,6 +217,70 @@ class Store:
 
     def digest_items(self, radar_id: int, day: dt.date) -> list[tuple[int, int, float, tuple[Reason, ...]]]:
         return radars.digest_items(self._conn, radar_id, day)
+
+    # web accounts and sessions (hashing happens in the web layer; only hashes are stored)
+    def has_accounts(self) -> bool:
+        return accounts.has_accounts(self._conn)
+
+    def create_first_admin(self, name: str, password_hash: str, language: str) -> User:
+        with self._db.transaction() as conn:
+            return accounts.create_first_admin(conn, name, password_hash, language)
+
+    def create_user(self, name: str, password_hash: str, language: str, *, is_admin: bool = False) -> User:
+        with self._db.transaction() as conn:
+            return accounts.create_user(conn, name, password_hash, language, is_admin=is_admin)
+
+    def user_by_id(self, user_id: int) -> User | None:
+        return accounts.user_by_id(self._conn, user_id)
+
+    def login_record(self, name: str) -> tuple[User, str] | None:
+        return accounts.login_record(self._conn, name)
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        with self._db.transaction() as conn:
+            accounts.set_password_hash(conn, user_id, password_hash)
+
+    def set_language(self, user_id: int, language: str) -> None:
+        with self._db.transaction() as conn:
+            accounts.set_language(conn, user_id, language)
+
+    def create_session(self, token_hash: str, user_id: int, csrf_token: str, lifetime: dt.timedelta) -> None:
+        now = dt.datetime.now(dt.UTC)
+        with self._db.transaction() as conn:
+            accounts.create_session(conn, token_hash, user_id, csrf_token, now, now + lifetime)
+
+    def session_by_token_hash(self, token_hash: str) -> WebSession | None:
+        return accounts.session_by_token_hash(self._conn, token_hash, dt.datetime.now(dt.UTC))
+
+    def delete_session(self, token_hash: str) -> None:
+        with self._db.transaction() as conn:
+            accounts.delete_session(conn, token_hash)
+
+    def picks_for_paper(self, paper_id: int, *, user_id: int) -> list[Pick]:
+        return accounts.picks_for_paper(self._conn, user_id, paper_id)
+
+    # briefings and TL;DRs
+    def save_briefing(self, briefing: Briefing) -> Briefing:
+        """Keep a briefing under its cache key (replacing a failed or refreshed one); returns it."""
+        with self._db.transaction() as conn:
+            briefings.save_briefing(conn, briefing, _now())
+        return briefing
+
+    def briefing_by_key(self, cache_key: str) -> Briefing | None:
+        return briefings.briefing_by_key(self._conn, cache_key)
+
+    def briefings_for_day(self, day: dt.date) -> list[Briefing]:
+        return briefings.briefings_for_day(self._conn, day)
+
+    def briefing_attempts(self, cache_key: str) -> int:
+        return briefings.briefing_attempts(self._conn, cache_key)
+
+    def tldrs_for(self, paper_ids: Sequence[int], model: str, language: str, prompt_version: str) -> dict[int, str]:
+        return briefings.tldrs_for(self._conn, paper_ids, model, language, prompt_version)
+
+    def save_tldrs(self, rows: Sequence[tuple[int, str]], model: str, language: str, prompt_version: str) -> None:
+        with self._db.transaction() as conn:
+            briefings.save_tldrs(conn, rows, model, language, prompt_version, _now())
 
     def integrity_ok(self) -> bool:
         return bool(self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")

@@ -224,7 +224,70 @@ def m002_users_radars_feedback_vectors() -> str:
     """
 
 
-MIGRATIONS: list[Callable[[], str]] = [m001_papers_sources_runs, m002_users_radars_feedback_vectors]
+def m003_briefings() -> str:
+    """LLM briefings (one row per cache key: papers, model, language, prompt version) and per-paper TL;DRs."""
+    return """
+        CREATE TABLE briefings (
+            id INTEGER PRIMARY KEY,
+            cache_key TEXT NOT NULL UNIQUE,
+            radar TEXT NOT NULL DEFAULT '',
+            day TEXT,
+            language TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('ok','unwritable','failed','empty')),
+            error TEXT NOT NULL DEFAULT '',
+            paper_ids TEXT NOT NULL,            -- JSON list, in key order
+            prompt_tokens INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            tokens_estimated INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            cost_cny REAL NOT NULL DEFAULT 0,
+            calls INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            document TEXT NOT NULL,             -- JSON: sections, citations, grounding report, TL;DRs
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX briefings_day ON briefings(day);
+
+        CREATE TABLE paper_tldrs (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            language TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, model, language, prompt_version)
+        ) WITHOUT ROWID;
+    """
+
+
+def m004_accounts() -> str:
+    """Web accounts: password hashes on users, server-side sessions (token hashes only)."""
+    return """
+        ALTER TABLE users ADD COLUMN password_hash TEXT;
+        ALTER TABLE users ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+
+        CREATE TABLE web_sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            csrf_token TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX web_sessions_user ON web_sessions(user_id);
+    """
+
+
+MIGRATIONS: list[Callable[[], str]] = [
+    m001_papers_sources_runs,
+    m002_users_radars_feedback_vectors,
+    m003_briefings,
+    m004_accounts,
+]
 
 
 def migrate(conn: sqlite3.Connection, migrations: list[Callable[[], str]] | None = None) -> int:

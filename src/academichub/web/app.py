@@ -1,0 +1,79 @@
+"""create_app(settings): the FastAPI app — routes, templates, vendored static files, security, error pages.
+
+Errors reach the browser through one set of handlers rendering error.html;
+htmx requests that need a sign-in get an HX-Redirect instead of a page.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.resources import files
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import RedirectResponse, Response
+
+from academichub import __version__
+from academichub.config import Settings
+from academichub.errors import AcademicHubError
+from academichub.store import open_store
+from academichub.web import security
+from academichub.web.deps import LoginRequired, check_csrf, render
+from academichub.web.routes import auth, daily, papers, radars, search, sources
+
+log = logging.getLogger(__name__)
+WEB_PACKAGE = "academichub.web"
+STATUS_MESSAGES = {403: "forbidden", 404: "not_found"}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The web app over the database named by `settings` (migrated here, once, before the first request)."""
+    open_store(settings.resolved_database_url).close()
+    app = FastAPI(
+        title="AcademicHub", version=__version__, dependencies=[Depends(check_csrf)], docs_url=None, redoc_url=None
+    )
+    package = Path(str(files(WEB_PACKAGE)))
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=package / "templates")
+    app.state.login_throttle = security.LoginThrottle(settings.web_login_attempts, settings.web_login_window_s)
+    app.mount("/static", StaticFiles(directory=package / "static"), name="static")
+    for module in (auth, daily, search, papers, sources, radars):
+        app.include_router(module.router)
+    app.middleware("http")(security.security_middleware(settings))
+    _add_error_handlers(app)
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def needs_login(request: Request, exc: LoginRequired) -> Response:
+        target = "/login?next=" + request.url.path if request.url.path != "/" else "/login"
+        if request.headers.get("hx-request") == "true":
+            return Response(status_code=401, headers={"hx-redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        key = STATUS_MESSAGES.get(exc.status_code, "error_title")
+        return render(request, "error.html", {"message_key": key, "detail": exc.detail}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_input(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        detail = f"{'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg', 'invalid input')}"
+        return render(request, "error.html", {"message_key": "error_title", "detail": detail}, status_code=400)
+
+    @app.exception_handler(AcademicHubError)
+    async def known_error(request: Request, exc: AcademicHubError) -> Response:
+        return render(request, "error.html", {"message_key": "error_title", "detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        response = render(request, "error.html", {"message_key": "server_error", "detail": None}, status_code=500)
+        security.add_security_headers(response, secure=security.is_secure(request, request.app.state.settings))
+        return response

@@ -1,0 +1,146 @@
+"""Radar list and editor: create, edit every field, delete, and a live preview as the description changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from pydantic import BaseModel, Field
+from starlette.responses import RedirectResponse, Response
+
+from academichub.errors import InputError
+from academichub.ingest.normalize import key_for_reference
+from academichub.models import Radar
+from academichub.rank.radar import radar_problems
+from academichub.store import Store
+from academichub.web.deps import EmbedderDep, StoreDep, UserDep, render
+from academichub.web.paper_view import paper_card
+from academichub.web.preview import preview_radar
+
+router = APIRouter()
+MAX_RADAR_SIZE = 200
+MAX_LIST_ITEMS = 200
+
+
+class RadarForm(BaseModel):
+    """The editor's fields as posted; list fields are one entry per line."""
+
+    name: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=20_000)
+    keywords: str = ""
+    excludes: str = ""
+    watch: str = ""
+    authors: str = ""
+    seeds: str = ""
+    size: int = Field(default=20, ge=1, le=MAX_RADAR_SIZE)
+    threshold: str = ""
+    include_replacements: bool = False
+
+
+RadarFormDep = Annotated[RadarForm, Form()]
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    items = [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+    return tuple(dict.fromkeys(items))[:MAX_LIST_ITEMS]
+
+
+def radar_from_form(form: RadarForm, base: Radar) -> tuple[Radar, list[str]]:
+    """The edited radar and what is wrong with it (messages shown beside the form)."""
+    problems: list[str] = []
+    seeds = []
+    for ref in _lines(form.seeds):
+        key = key_for_reference(ref)
+        if key is None:
+            problems.append(f"seed {ref!r} is not an arXiv id or a DOI")
+        else:
+            seeds.append(key)
+    threshold = None
+    if form.threshold.strip():
+        try:
+            threshold = float(form.threshold)
+        except ValueError:
+            problems.append(f"minimum score {form.threshold!r} is not a number")
+    radar = replace(
+        base,
+        name=form.name.strip(),
+        description=form.description.strip(),
+        keywords=_lines(form.keywords),
+        excludes=_lines(form.excludes),
+        watch=_lines(form.watch),
+        authors=tuple(line.strip() for line in form.authors.splitlines() if line.strip())[:MAX_LIST_ITEMS],
+        seeds=tuple(seeds),
+        size=form.size,
+        threshold=threshold,
+        include_replacements=form.include_replacements,
+    )
+    return radar, problems + radar_problems(radar)
+
+
+def owned_radar(store: Store, user_id: int, radar_id: int) -> Radar:
+    radar = store.radar_by_id(radar_id, user_id=user_id)
+    if radar is None:
+        raise HTTPException(404, "no such radar")
+    return radar
+
+
+@router.get("/radars")
+def radar_list(request: Request, store: StoreDep, user: UserDep) -> Response:
+    return render(request, "radars.html", {"radars": store.list_radars(user_id=user.id)})
+
+
+@router.get("/radars/new")
+def radar_new(request: Request, user: UserDep) -> Response:
+    return render(request, "radar_edit.html", {"radar": Radar(name="", user_id=user.id), "problems": []})
+
+
+@router.get("/radars/{radar_id}")
+def radar_edit(request: Request, store: StoreDep, user: UserDep, radar_id: int) -> Response:
+    return render(request, "radar_edit.html", {"radar": owned_radar(store, user.id, radar_id), "problems": []})
+
+
+def _save(request: Request, store: Store, base: Radar, form: RadarForm) -> Response:
+    radar, problems = radar_from_form(form, base)
+    if not problems:
+        try:
+            saved = store.save_radar(radar)
+        except InputError as exc:
+            problems = [str(exc)]
+        else:
+            days = store.announcement_days(limit=1)
+            if days and saved.id is not None:  # the latest day is rebuilt with the new settings on next view
+                store.save_digest(saved.id, days[0][0], [])
+            return RedirectResponse(f"/?radar={saved.id}", status_code=303)
+    return render(request, "radar_edit.html", {"radar": radar, "problems": problems}, status_code=400)
+
+
+@router.post("/radars")
+def radar_create(request: Request, store: StoreDep, user: UserDep, form: RadarFormDep) -> Response:
+    return _save(request, store, Radar(name="", user_id=user.id), form)
+
+
+@router.post("/radars/preview")
+def radar_preview(
+    request: Request, store: StoreDep, user: UserDep, embedder: EmbedderDep, form: RadarFormDep
+) -> Response:
+    """The htmx partial beside the editor: today's top papers for the radar as currently typed."""
+    radar, _problems = radar_from_form(form, Radar(name="preview", user_id=user.id))
+    days = store.announcement_days(limit=1)
+    has_query = bool(radar.description or radar.keywords or radar.seeds or radar.authors)
+    picks = preview_radar(store, embedder, radar, days[0][0]) if days and has_query else []
+    cards = [paper_card(s.paper, n, days[0][0], s.reasons, s.score) for n, s in enumerate(picks, start=1)]
+    return render(
+        request, "_partials/preview.html", {"cards": cards, "day": days[0][0] if days else None, "empty": not has_query}
+    )
+
+
+@router.post("/radars/{radar_id}")
+def radar_update(request: Request, store: StoreDep, user: UserDep, radar_id: int, form: RadarFormDep) -> Response:
+    return _save(request, store, owned_radar(store, user.id, radar_id), form)
+
+
+@router.post("/radars/{radar_id}/delete")
+def radar_delete(store: StoreDep, user: UserDep, radar_id: int) -> Response:
+    store.delete_radar(owned_radar(store, user.id, radar_id).id or 0, user_id=user.id)
+    return RedirectResponse("/radars", status_code=303)

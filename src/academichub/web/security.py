@@ -1,0 +1,193 @@
+"""Web security: password hashing, session tokens, CSRF, login throttling and the response headers.
+
+Sessions are server-side: the cookie holds a random token, the database only
+its SHA-256. Every unsafe request must carry the session's CSRF token (or, before
+sign-in, the pre-session cookie's) and must not come from a foreign Origin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from academichub.config import Settings
+
+SESSION_COOKIE = "ah_session"
+SECURE_SESSION_COOKIE = "__Host-ah_session"  # the prefix needs Secure, Path=/ and no Domain
+CSRF_COOKIE = "ah_csrf"
+SECURE_CSRF_COOKIE = "__Host-ah_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+TOKEN_BYTES = 32  # 256-bit session and CSRF tokens
+MIN_PASSWORD_CHARS = 8
+MAX_PASSWORD_CHARS = 1024  # argon2 hashes any length; this only bounds the work per attempt
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+HSTS_MAX_AGE_S = 365 * 24 * 3600
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+# A few of the most common passwords; a full breached-password list is not shipped yet.
+COMMON_PASSWORDS = frozenset(
+    "password 12345678 123456789 1234567890 password1 qwertyui qwerty123 iloveyou 11111111 00000000 "
+    "abc12345 abcd1234 passw0rd 1q2w3e4r 1qaz2wsx sunshine princess football baseball welcome1 "
+    "admin123 administrator letmein1 trustno1 dragon12 monkey12 zaq12wsx qazwsxedc".split()
+)
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Constant work whether or not the account exists (a dummy hash is checked for unknown names)."""
+    try:
+        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    return _hasher.check_needs_rehash(stored_hash)
+
+
+def password_problem(password: str, name: str) -> str | None:
+    """A catalogue key saying what is wrong with a new password, or None."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        return "password_too_short"
+    if len(password) > MAX_PASSWORD_CHARS:
+        return "password_too_long"
+    if password.lower() in COMMON_PASSWORDS or password.lower() == name.lower():
+        return "password_too_common"
+    return None
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def tokens_match(expected: str | None, given: str | None) -> bool:
+    return bool(expected and given) and hmac.compare_digest(str(expected), str(given))
+
+
+def is_secure(request: Request, settings: Settings) -> bool:
+    """Cookies get Secure (and the __Host- prefix) when the app is served over HTTPS."""
+    return settings.web_https or request.url.scheme == "https"
+
+
+def session_cookie_name(request: Request, settings: Settings) -> str:
+    return SECURE_SESSION_COOKIE if is_secure(request, settings) else SESSION_COOKIE
+
+
+def csrf_cookie_name(request: Request, settings: Settings) -> str:
+    return SECURE_CSRF_COOKIE if is_secure(request, settings) else CSRF_COOKIE
+
+
+def is_foreign_origin(request: Request) -> bool:
+    """An Origin (or, lacking it, Referer) header naming another site than this one."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin or origin == "null":
+        return origin == "null"
+    host = request.headers.get("host", "")
+    rest = origin.split("://", 1)[-1]
+    return rest.split("/", 1)[0] != host
+
+
+def set_cookie(response: Response, request: Request, settings: Settings, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(
+        name, value, max_age=max_age, path="/", httponly=True, samesite="lax", secure=is_secure(request, settings)
+    )
+
+
+def add_security_headers(response: Response, *, secure: bool) -> None:
+    response.headers["content-security-policy"] = CONTENT_SECURITY_POLICY
+    response.headers["x-content-type-options"] = "nosniff"
+    response.headers["x-frame-options"] = "DENY"
+    response.headers["referrer-policy"] = "same-origin"
+    response.headers["cross-origin-opener-policy"] = "same-origin"
+    response.headers["permissions-policy"] = "camera=(), microphone=(), geolocation=()"
+    if secure:
+        response.headers["strict-transport-security"] = f"max-age={HSTS_MAX_AGE_S}; includeSubDomains"
+    if response.headers.get("content-type", "").startswith("text/html") and "charset" not in response.headers.get(
+        "content-type", ""
+    ):
+        response.headers["content-type"] = "text/html; charset=utf-8"
+
+
+def security_middleware(
+    settings: Settings,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    """Headers on every response; a pre-session CSRF cookie for visitors who have none."""
+
+    async def middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        cookie = csrf_cookie_name(request, settings)
+        existing = request.cookies.get(cookie)
+        request.state.anon_csrf = existing or new_token()
+        response = await call_next(request)
+        if not existing:
+            set_cookie(response, request, settings, cookie, request.state.anon_csrf, settings.web_session_lifetime_s)
+        add_security_headers(response, secure=is_secure(request, settings))
+        return response
+
+    return middleware
+
+
+class LoginThrottle:
+    """Failed sign-ins per key (client address, account name) in a sliding window; in memory, per process."""
+
+    def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limit = limit
+        self._window_s = window_s
+        self._clock = clock
+        self._failures: dict[str, deque[float]] = {}
+
+    def retry_after_s(self, *keys: str) -> int:
+        """Seconds until another attempt is allowed for all these keys (0: allowed now)."""
+        now = self._clock()
+        wait = 0.0
+        for key in keys:
+            times = self._failures.get(key)
+            if not times:
+                continue
+            while times and times[0] <= now - self._window_s:
+                times.popleft()
+            if len(times) >= self._limit:
+                wait = max(wait, times[0] + self._window_s - now)
+        return int(wait) + 1 if wait > 0 else 0
+
+    def record_failure(self, *keys: str) -> None:
+        now = self._clock()
+        for key in keys:
+            self._failures.setdefault(key, deque()).append(now)
+        if len(self._failures) > 100_000:  # bound memory under a spray of names
+            self._failures.clear()
+
+    def clear(self, *keys: str) -> None:
+        for key in keys:
+            self._failures.pop(key, None)

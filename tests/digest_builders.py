@@ -1,0 +1,32 @@
+"""Small Paper / Digest builders for delivery tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from academichub.models import Announcement, Author, Digest, Link, Paper, Radar, Reason, ScoredPaper
+
+DAY = dt.date(2026, 6, 29)
+
+
+def make_paper(n: int, *, title: str | None = None, abstract: str | None = None, authors=None) -> Paper:
+    return Paper(
+        keys=(f"arxiv:2606.{n:05d}",),
+        title=title or f"Paper number {n} on protein structure with $x_{n}$",
+        abstract=abstract if abstract is not None else f"We study problem {n}. " * 20,
+        authors=tuple(Author(a) for a in (authors or ["Jörg Müller", "林小明"])),
+        source="arxiv-rss",
+        source_label="arXiv",
+        announcements=(Announcement(DAY, "arxiv-rss", "cs.LG"),),
+        links=(Link("abs", f"https://arxiv.org/abs/2606.{n:05d}"),),
+        id=n,
+    )
+
+
+def make_digest(count: int = 3, *, papers=None, radar: str = "proteins", notes=()) -> Digest:
+    papers = papers or [make_paper(n) for n in range(1, count + 1)]
+    items = tuple(
+        ScoredPaper(p, 1.0 - i / 1000, (Reason("keyword", f"keyword “protein” #{i + 1}"),), i + 1)
+        for i, p in enumerate(papers)
+    )
+    return Digest(Radar(name=radar, id=1), DAY, items, candidates=len(items), notes=tuple(notes))

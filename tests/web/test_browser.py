@@ -1,0 +1,182 @@
+"""Browser tests: Playwright drives Debian's Chromium against a real `python -m academichub serve`.
+
+The server runs on a free port over a demo-like home (the bundled real snapshot,
+hashing embedder). Screenshots of the main pages go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from web.demo_site import PASSWORD, seed_demo_home
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+SERVER_START_TIMEOUT_S = 60.0
+LATEX_TITLE = "Equivariant to Discrete Subgroups"  # arXiv 2606.27864: "… of $\mathrm{O}(2)$" in the snapshot
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"academichub serve exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"academichub serve did not listen on {port} within {SERVER_START_TIMEOUT_S} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("browser-home")
+    seed_demo_home(home)
+    port = free_port()
+    env = {**os.environ, "ACADEMICHUB_HOME": str(home), "ACADEMICHUB_EMBEDDER": "hashing"}
+    env.pop("ACADEMICHUB_CONFIG", None)
+    log = (home / "serve.log").open("wb")
+    command = [sys.executable, "-m", "academichub", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(server: str) -> Iterator[Any]:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=server, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        tab.set_default_timeout(15_000)
+        yield tab
+        context.close()
+        browser.close()
+        assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+@pytest.fixture
+def page(browser_page: Any) -> Any:
+    """The browser signed in as the admin: the first test on this server signs up (any order, any xdist worker)."""
+    browser_page.goto("/")
+    if browser_page.url.endswith("/setup"):
+        shoot(browser_page, "01-setup")
+        browser_page.fill("input[name=name]", "admin")
+        browser_page.fill("input[name=password]", PASSWORD)
+        browser_page.fill("input[name=password_again]", PASSWORD)
+        browser_page.click("form[action='/setup'] button[type=submit]")
+        browser_page.wait_for_selector("ol.papers article.paper")
+    return browser_page
+
+
+def shoot(page: Any, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def test_first_visit_creates_the_admin_then_shows_the_curated_daily(page: Any) -> None:
+    page.goto("/")
+    assert urlparse(page.url).path == "/"  # signed in: no redirect to /setup or /login
+    page.click("button.lang-btn[data-lang=zh]")
+    page.wait_for_selector("h1:has-text('每日精选')")
+    assert page.locator("article.paper").count() >= 1
+    assert page.locator(".badge.source").first.inner_text().startswith("arXiv (")
+    shoot(page, "02-daily-zh")
+
+
+def test_katex_renders_latex_in_titles(page: Any) -> None:
+    page.goto("/?radar=all")
+    title = page.locator("article.paper h2.title", has_text=LATEX_TITLE).first
+    title.scroll_into_view_if_needed()
+    title.locator(".katex").first.wait_for()
+    visible_text = title.evaluate(
+        "el => { const c = el.cloneNode(true); c.querySelectorAll('.katex-mathml').forEach(m => m.remove());"
+        " return c.textContent; }"
+    )
+    assert "$" not in visible_text and "\\mathrm" not in visible_text, visible_text
+    shoot(page, "03-daily-all-katex")
+
+
+def test_thumbs_up_is_recorded_and_survives_reload(page: Any) -> None:
+    page.goto("/")
+    first = page.locator("article.paper").first
+    paper_id = first.get_attribute("id")
+    first.locator("button.fb-up").click()
+    page.locator(f"#{paper_id} button.fb-up.active").wait_for()
+    page.reload()
+    assert page.locator(f"#{paper_id} button.fb-up").get_attribute("aria-pressed") == "true"
+
+
+def test_switch_language_and_back(page: Any) -> None:
+    page.goto("/")
+    page.click("button.lang-btn[data-lang=en]")
+    page.wait_for_selector("h1:has-text('Curated Daily')")
+    shoot(page, "04-daily-en")
+    page.click("button.lang-btn[data-lang=zh]")
+    page.wait_for_selector("h1:has-text('每日精选')")
+
+
+def test_search_highlights_matches(page: Any) -> None:
+    page.goto("/search")
+    page.fill("input[name=q]", "transformer")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("ol.papers mark")
+    shoot(page, "05-search")
+
+
+def test_radar_editor_preview_updates_as_description_changes(page: Any) -> None:
+    page.goto("/radars")
+    page.click("ul.radar-list a:has-text('编辑')")
+    page.wait_for_selector("#preview-results h2")
+    page.fill("textarea[name=description]", "vision transformers equivariant to rotations")
+    page.wait_for_selector(f"#preview-results article.paper:has-text('{LATEX_TITLE}')")
+    shoot(page, "06-radar-editor")
+
+
+def test_paper_and_sources_pages(page: Any) -> None:
+    page.goto("/?radar=all")
+    page.locator("article.paper h2.title a").first.click()
+    page.wait_for_selector(".paper-page dl.facts")
+    shoot(page, "07-paper")
+    page.goto("/sources")
+    page.wait_for_selector("h1")
+    shoot(page, "08-sources")
