@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     smtp_ca_file: Path | None = None  # extra CA to trust (a private relay); system CAs otherwise
     smtp_timeout_s: float = 30.0
     email_from: str = ""  # "AcademicHub <digest@example.org>"
+    email_to: str = ""  # where run-daily mails the local user's Curated Daily (empty: no email)
+    public_url: str = ""  # the web app's address, for links in emails (unsubscribe, papers)
     delivery_retries: int = 3
     delivery_backoff_s: float = 5.0
     webhooks: list[WebhookSpec] = Field(default_factory=list)

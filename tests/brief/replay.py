@@ -50,7 +50,9 @@ def recorded_answer(name: str) -> tuple[str, dict, str]:
     return text, {}, tail.split()[-1]
 
 
-def chat_body(text: str | None, *, finish: str = "stop", usage: dict | None = None, model: str = "smollm2-135m") -> bytes:
+def chat_body(
+    text: str | None, *, finish: str = "stop", usage: dict | None = None, model: str = "smollm2-135m"
+) -> bytes:
     """A chat.completion JSON document as an OpenAI-compatible server sends it."""
     doc = {
         "id": "chatcmpl-test",

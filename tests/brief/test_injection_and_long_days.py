@@ -86,10 +86,12 @@ def many_papers(n):
     topics = ["protein folding", "quantum decoding", "robot grasping", "galaxy lensing", "speech recognition"]
     return [
         Paper(
-            keys=(f"arxiv:2606.{i:05d}",), id=i, primary_category=f"field{i % 5}",
+            keys=(f"arxiv:2606.{i:05d}",),
+            id=i,
+            primary_category=f"field{i % 5}",
             title=f"Study {i} of {topics[i % 5]}",
             abstract=f"We propose a method for {topics[i % 5]} with benchmark results. "
-                     f"However, scaling {topics[i % 5]} remains an open question. " + "Filler words here. " * 20,
+            f"However, scaling {topics[i % 5]} remains an open question. " + "Filler words here. " * 20,
         )  # fmt: skip
         for i in range(1, n + 1)
     ]

@@ -48,7 +48,9 @@ def test_a_good_answer_is_parsed_checked_and_costed(llm_settings, loopback, pape
     assert request.headers["authorization"] == f"Bearer {API_KEY}"
     sent = json.loads(request.body)
     assert sent["model"] == "deepseek-chat" and "<<<PAPER [3]" in sent["messages"][1]["content"]
-    assert "instructions" in sent["messages"][0]["content"] and "[1], [2], [3], [4], [5]" in sent["messages"][0]["content"]
+    assert (
+        "instructions" in sent["messages"][0]["content"] and "[1], [2], [3], [4], [5]" in sent["messages"][0]["content"]
+    )
 
 
 def test_invented_keys_and_placeholders_are_removed_and_counted(llm_settings, loopback, papers):
@@ -75,7 +77,10 @@ def test_recorded_small_model_answer_goes_through_the_checker(llm_settings, loop
 def test_429_with_retry_after_is_waited_for_then_succeeds(llm_settings, loopback, papers):
     loopback.add_sequence(
         PATH,
-        [(429, {"Retry-After": "1", **JSON}, b'{"error": {"message": "slow down"}}'), (200, JSON, chat_body(good_answer()))],
+        [
+            (429, {"Retry-After": "1", **JSON}, b'{"error": {"message": "slow down"}}'),
+            (200, JSON, chat_body(good_answer())),
+        ],
     )
     result = brief(llm_settings, papers)
     assert result.status == "ok"
@@ -94,7 +99,9 @@ def test_429_with_retry_after_is_waited_for_then_succeeds(llm_settings, loopback
         ((401, JSON, json.dumps({"error": {"message": f"Incorrect API key provided: {API_KEY}"}}).encode()), "auth"),
     ],
 )
-def test_provider_faults_fail_the_briefing_and_a_later_run_retries(llm_settings, loopback, papers, tmp_path, reply, kind):
+def test_provider_faults_fail_the_briefing_and_a_later_run_retries(
+    llm_settings, loopback, papers, tmp_path, reply, kind
+):
     store = open_store(f"sqlite:///{tmp_path / 'b.db'}")
     loopback.add(PATH, reply[2], status=reply[0], headers=reply[1])
     failed = brief(llm_settings, papers, store)
@@ -133,7 +140,11 @@ def test_regenerating_the_same_briefing_costs_nothing(llm_settings, loopback, pa
     first = brief(llm_settings, papers, store)
     second = brief(llm_settings, papers, store)
     assert len(loopback.requests) == 1 and second.cached and second.sections == first.sections
-    brief(llm_settings, papers, store, )
+    brief(
+        llm_settings,
+        papers,
+        store,
+    )
     other_language = write_briefing(
         papers, provider_named(llm_settings), options=BriefingOptions(language="zh"), cache=store
     )

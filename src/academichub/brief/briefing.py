@@ -197,7 +197,11 @@ def _usage_fields(usage: _Usage) -> dict[str, object]:
 
 
 def _with_tldrs(
-    briefing: Briefing, items: list[BriefPaper], provider: LLMProvider, opts: BriefingOptions, cache: BriefingCache | None
+    briefing: Briefing,
+    items: list[BriefPaper],
+    provider: LLMProvider,
+    opts: BriefingOptions,
+    cache: BriefingCache | None,
 ) -> Briefing:
     if not opts.with_tldr or not items or briefing.status == "failed":
         return briefing

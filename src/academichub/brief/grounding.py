@@ -137,9 +137,7 @@ def _verdict(tally: _Tally, n_papers: int) -> str:
     return "ok"
 
 
-def _sentences(
-    item: str, by_key: dict[int, BriefPaper], tally: _Tally
-) -> list[tuple[str, tuple[int, ...], bool]]:
+def _sentences(item: str, by_key: dict[int, BriefPaper], tally: _Tally) -> list[tuple[str, tuple[int, ...], bool]]:
     """(sentence with only valid citations, its keys, whether it had any citation marker) per sentence."""
     protected: list[str] = []
 
@@ -152,7 +150,7 @@ def _sentences(
     for raw in (s for s in _SENTENCE.split(hidden) if s.strip()):
         text, keys, had = _clean_citations(raw, by_key, tally)
         text = re.sub("\x00(\\d+)\x00", lambda m: protected[int(m.group(1))], text).strip()
-        if not _WORD.search(text) and not _CJK.search(text):
+        if not _has_words(text):
             if out and keys:  # a citation standing alone after the sentence it belongs to
                 prev, prev_keys, prev_had = out[-1]
                 out[-1] = (_with_keys(prev, keys), tuple(dict.fromkeys(prev_keys + keys)), True)
@@ -161,10 +159,15 @@ def _sentences(
             prev, _, _ = out[-1]  # "Claim. [3] Next claim" — the leading key belongs to the claim before
             out[-1] = (_with_keys(prev, keys), keys, True)
             text, keys = _strip_keys(text), ()
-            if not _WORD.search(text) and not _CJK.search(text):
+            if not _has_words(text):
                 continue
         out.append((text, keys, had))
     return out
+
+
+def _has_words(text: str) -> bool:
+    bare = re.sub(r"\[\d+\]", "", text)
+    return bool(_WORD.search(bare) or _CJK.search(bare))
 
 
 def _clean_citations(raw: str, by_key: dict[int, BriefPaper], tally: _Tally) -> tuple[str, tuple[int, ...], bool]:

@@ -123,7 +123,10 @@ def abstract_sentences(text: str) -> list[str]:
     return [
         s
         for s in restored
-        if s and REMOVED_INSTRUCTION not in s and not re.search("[“”「」]", s) and 4 <= len(s.split()) <= MAX_QUOTE_WORDS
+        if s
+        and REMOVED_INSTRUCTION not in s
+        and not re.search("[“”「」]", s)
+        and 4 <= len(s.split()) <= MAX_QUOTE_WORDS
     ]
 
 

@@ -40,7 +40,10 @@ class Preset:
 PRESETS = (
     Preset("deepseek", "https://api.deepseek.com", "deepseek-chat", 48_000, "DeepSeek (api.deepseek.com)"),
     Preset(
-        "qwen", "https://dashscope.aliyuncs.com/compatible-mode/v1", "qwen-plus", 48_000,
+        "qwen",
+        "https://dashscope.aliyuncs.com/compatible-mode/v1",
+        "qwen-plus",
+        48_000,
         "Qwen via DashScope compatible mode",
     ),  # fmt: skip
     Preset("moonshot", "https://api.moonshot.cn/v1", "kimi-k2-0905-preview", 48_000, "Moonshot Kimi"),
@@ -93,7 +96,9 @@ class OpenAICompatibleProvider:
 
     def complete(self, request: CompletionRequest) -> Completion:
         messages: list[ChatCompletionMessageParam] = [
-            {"role": "system", "content": m["content"]} if m["role"] == "system" else {"role": "user", "content": m["content"]}
+            {"role": "system", "content": m["content"]}
+            if m["role"] == "system"
+            else {"role": "user", "content": m["content"]}
             for m in request.messages
         ]
         answer = self._with_retries(
@@ -116,7 +121,9 @@ class OpenAICompatibleProvider:
             except openai.OpenAIError as exc:
                 error = self._translate(exc)
             except ValueError as exc:  # the SDK lets a non-JSON body through as json.JSONDecodeError
-                error = BriefingError(f"{self.name}: unreadable answer: {self._redact(str(exc))[:80]}", kind="malformed")
+                error = BriefingError(
+                    f"{self.name}: unreadable answer: {self._redact(str(exc))[:80]}", kind="malformed"
+                )
             if error.kind not in RETRYABLE or attempt >= self._settings.llm_max_retries:
                 raise error
             backoff = self._settings.llm_backoff_base_s * 2**attempt

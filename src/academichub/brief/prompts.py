@@ -125,7 +125,10 @@ def briefing_messages(papers: Sequence[BriefPaper], language: str, *, total: int
         + "\n\n".join(paper_block(p) for p in papers)
         + "\n\nWrite the briefing now, following the rules of the system message."
     )
-    return [{"role": "system", "content": system_prompt([p.key for p in papers], language)}, {"role": "user", "content": user}]
+    return [
+        {"role": "system", "content": system_prompt([p.key for p in papers], language)},
+        {"role": "user", "content": user},
+    ]
 
 
 def reduce_messages(
@@ -139,7 +142,10 @@ def reduce_messages(
         + "\n\nMerge the parts into one briefing over all papers, keeping each claim's citations, and following "
         "the rules of the system message."
     )
-    return [{"role": "system", "content": system_prompt([p.key for p in papers], language)}, {"role": "user", "content": user}]
+    return [
+        {"role": "system", "content": system_prompt([p.key for p in papers], language)},
+        {"role": "user", "content": user},
+    ]
 
 
 def tldr_messages(papers: Sequence[BriefPaper], language: str) -> list[dict[str, str]]:

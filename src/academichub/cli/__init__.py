@@ -17,8 +17,8 @@ from academichub.cli.demo import demo
 from academichub.cli.export import deliver_test, export
 from academichub.cli.papers import papers, search
 from academichub.cli.radar import daily, embed, feedback, radar
-from academichub.cli.serve import serve
 from academichub.cli.run import run_daily_command, runs
+from academichub.cli.serve import serve
 from academichub.cli.sources import fetch, harvest, ingest, init, sources
 from academichub.errors import AcademicHubError
 

@@ -56,7 +56,8 @@ def footer(briefing: Briefing, day_costs: tuple[float, float] | None = None) -> 
     )
     parts = [
         f"{briefing.provider} · {briefing.model} · prompt {briefing.prompt_version}",
-        f"{tokens} · ¥{briefing.cost_cny:.4f} / ${briefing.cost_usd:.4f}" + (" (cached: no new cost)" if briefing.cached else ""),
+        f"{tokens} · ¥{briefing.cost_cny:.4f} / ${briefing.cost_usd:.4f}"
+        + (" (cached: no new cost)" if briefing.cached else ""),
         f"citations {g.citations_valid}/{g.citations_total} valid"
         + (f", removed {', '.join(g.invalid_keys[:10])}" if g.invalid_keys else "")
         + f" · claims cited {g.cited_claims}/{g.claims} · dropped sentences {len(g.dropped_sentences)}"
@@ -94,7 +95,9 @@ def briefing_json(briefing: Briefing, day_costs: tuple[float, float] | None = No
         },
         "cost": {"cny": briefing.cost_cny, "usd": briefing.cost_usd},
         "day_cost": {"cny": day_costs[0], "usd": day_costs[1]} if day_costs is not None else None,
-        "tldrs": [{"key": k, "paper_id": by_key[k].paper_id if k in by_key else None, "text": t} for k, t in briefing.tldrs],
+        "tldrs": [
+            {"key": k, "paper_id": by_key[k].paper_id if k in by_key else None, "text": t} for k, t in briefing.tldrs
+        ],
     }
 
 
@@ -102,5 +105,7 @@ def _items(items: Sequence[str], by_key: dict[int, Any]) -> list[dict[str, Any]]
     out = []
     for text in items:
         keys = list(dict.fromkeys(cited_keys(text)))
-        out.append({"text": text, "citations": [{"key": k, "paper_id": by_key[k].paper_id} for k in keys if k in by_key]})
+        out.append(
+            {"text": text, "citations": [{"key": k, "paper_id": by_key[k].paper_id} for k in keys if k in by_key]}
+        )
     return out

@@ -11,7 +11,8 @@ from rich.table import Table
 
 from academichub.cli.context import AppContext, pass_app
 from academichub.cli.render import print_json
-from academichub.pipeline.daily import run_daily, stage_records
+from academichub.pipeline.daily import Deliver, run_daily, stage_records
+from academichub.pipeline.delivery import deliver_digests
 from academichub.rank.embedders import embedder_named
 from academichub.sources.arxiv_ids import eastern_date
 from academichub.sources.base import configured_specs
@@ -30,10 +31,14 @@ def announcement_day(now: dt.datetime | None = None) -> dt.date:
 def run_daily_command(app: AppContext, day: dt.datetime | None) -> None:
     """Fetch → dedupe → embed → rank every radar → brief → deliver, for one day. Rerun to resume."""
     when = day.date() if day else announcement_day()
-    with HttpClient(app.settings) as client:
+    settings = app.settings
+    deliver: Deliver | None = None
+    if (settings.email_to and settings.smtp_host) or settings.webhooks:
+        deliver = lambda store, digests, on: deliver_digests(settings, store, digests, on)  # noqa: E731
+    with HttpClient(settings) as client:
         report = run_daily(
-            app.store, app.settings, when, client=client, embedder=embedder_named(app.settings.embedder),
-            specs=configured_specs(app.settings),
+            app.store, settings, when, client=client, embedder=embedder_named(settings.embedder),
+            specs=configured_specs(settings), deliver=deliver,
         )  # fmt: skip
     Console().print(_table(report.day, report.stages))
     if report.no_announcement:

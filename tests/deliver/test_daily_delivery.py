@@ -1,0 +1,49 @@
+"""run_daily's deliver stage against a real SMTP server: one email per user and day, even when rerun."""
+
+import datetime as dt
+import email
+from email.policy import default
+
+from academichub.config import Settings
+from academichub.models import AnnounceType, Author, Radar, RawItem
+from academichub.pipeline import store_items
+from academichub.pipeline.daily import run_daily
+from academichub.pipeline.delivery import deliver_digests
+from academichub.rank.embedders import HashingEmbedder
+from academichub.sources.http import HttpClient
+from academichub.store import open_store
+
+DAY = dt.date(2026, 6, 29)
+
+
+def test_rerun_sends_the_daily_email_once(tmp_path, smtp_server):
+    controller, handler = smtp_server
+    settings = Settings(
+        home=tmp_path, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_security="none",
+        email_from="AcademicHub <digest@academichub.example>", email_to="研究者 <me@example.org>",
+        delivery_retries=0, host_intervals_s={},
+    )  # fmt: skip
+    store = open_store(settings.resolved_database_url)
+    store.save_radar(Radar(name="蛋白质", description="protein structure", size=2))
+    store_items(store, [
+        RawItem(source="arxiv-rss", title=f"Protein structure prediction {n}", abstract="protein folding",
+                authors=(Author("Ada Lovelace"),), arxiv_id=f"2606.0000{n}", listing="q-bio.BM",
+                announced=DAY, announce_type=AnnounceType.NEW)
+        for n in range(4)
+    ])  # fmt: skip
+
+    def deliver(s, digests, day):
+        return deliver_digests(settings, s, digests, day)
+
+    with HttpClient(settings) as client:
+        for _ in range(2):
+            report = run_daily(store, settings, DAY, client=client, embedder=HashingEmbedder(), specs=[],
+                               deliver=deliver)  # fmt: skip
+            assert report.stages[-1].status == "ok"
+        store.clear_checkpoint("daily:2026-06-29", "deliver")  # even a forced re-delivery sends nothing twice
+        run_daily(store, settings, DAY, client=client, embedder=HashingEmbedder(), specs=[], deliver=deliver)
+    assert len(handler.envelopes) == 1
+    message = email.message_from_bytes(handler.envelopes[0].content, policy=default)
+    body = message.get_body(("plain",)).get_content()
+    assert "1. arXiv (q-bio.BM)" in body and "Protein structure prediction" in body
+    store.close()
