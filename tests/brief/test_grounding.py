@@ -57,7 +57,10 @@ def test_a_trailing_citation_after_the_full_stop_belongs_to_that_sentence(papers
 
 
 def test_chinese_headings_and_sentences_are_understood(papers):
-    text = "## 要点\n- 表面码在阈值以下运行，距离每增加二逻辑错误率减半[1]。解码器在一微秒内处理[2]。\n## 开放问题\n- 蛋白设计的泛化能力仍不清楚[5]。"
+    text = (
+        "## 要点\n- 表面码在阈值以下运行，距离每增加二逻辑错误率减半[1]。解码器在一微秒内处理[2]。\n"
+        "## 开放问题\n- 蛋白设计的泛化能力仍不清楚[5]。"
+    )
     sections, report = check(text, papers)
     assert [s.kind for s in sections] == ["highlights", "questions"]
     assert report.cited_claims == 3 and report.verdict == "ok"

@@ -74,7 +74,8 @@ def prepare_papers(
 ) -> tuple[list[BriefPaper], frozenset[str]]:
     """Key each paper (its number on the daily page; default 1..n) and neutralise its abstract."""
     numbers = list(keys) if keys is not None else list(range(1, len(papers) + 1))
-    out, planted = [], set()
+    out: list[BriefPaper] = []
+    planted: set[str] = set()
     for number, paper in zip(numbers, papers, strict=True):
         text, tokens = neutralize_untrusted(paper.abstract)
         planted |= tokens | neutralize_untrusted(paper.title)[1]
@@ -102,7 +103,7 @@ def write_briefing(
     options: BriefingOptions | None = None,
     cache: BriefingCache | None = None,
 ) -> Briefing:
-    """The checked briefing over `papers` (status ok / unwritable / failed / empty); never raises for provider faults."""
+    """The checked briefing over `papers` (status ok/unwritable/failed/empty); never raises for provider faults."""
     opts = options or BriefingOptions()
     items, planted = prepare_papers(papers, keys=keys, vectors=vectors)
     cache_key = briefing_cache_key(items, provider, opts.language)
@@ -121,7 +122,7 @@ def write_briefing(
     try:
         sections, report = _generate(items, planted, provider, opts, usage)
     except BriefingError as exc:
-        briefing = dataclasses.replace(base, status="failed", error=f"{exc.kind}: {exc}", **_usage_fields(usage))
+        briefing = _with_usage(dataclasses.replace(base, status="failed", error=f"{exc.kind}: {exc}"), usage)
         return cache.save_briefing(briefing) if cache is not None else briefing
     status = "ok" if report.verdict == "ok" else "unwritable"
     uncovered = [p for p in items if p.key in set(report.uncovered_keys)]
@@ -129,9 +130,7 @@ def write_briefing(
         sections, uncovered = [], items
     if uncovered:
         sections.append(BriefingSection("uncovered", tuple(f"[{p.key}] {p.paper.title}" for p in uncovered)))
-    briefing = dataclasses.replace(
-        base, status=status, sections=tuple(sections), grounding=report, **_usage_fields(usage)
-    )
+    briefing = _with_usage(dataclasses.replace(base, status=status, sections=tuple(sections), grounding=report), usage)
     briefing = cache.save_briefing(briefing) if cache is not None else briefing
     return _with_tldrs(briefing, items, provider, opts, cache)
 
@@ -189,11 +188,11 @@ def _call(provider: LLMProvider, request: CompletionRequest, opts: BriefingOptio
     return answer
 
 
-def _usage_fields(usage: _Usage) -> dict[str, object]:
-    return {
-        "prompt_tokens": usage.prompt, "completion_tokens": usage.completion, "tokens_estimated": usage.estimated,
-        "cost_usd": round(usage.cost.usd, 6), "cost_cny": round(usage.cost.cny, 6), "calls": usage.calls,
-    }  # fmt: skip
+def _with_usage(briefing: Briefing, usage: _Usage) -> Briefing:
+    return dataclasses.replace(
+        briefing, prompt_tokens=usage.prompt, completion_tokens=usage.completion, tokens_estimated=usage.estimated,
+        cost_usd=round(usage.cost.usd, 6), cost_cny=round(usage.cost.cny, 6), calls=usage.calls,
+    )  # fmt: skip
 
 
 def _with_tldrs(

@@ -43,10 +43,11 @@ def save_briefing(conn: sqlite3.Connection, briefing: Briefing, now: str) -> Non
     )  # fmt: skip
     conn.execute(
         f"INSERT INTO briefings ({_COLUMNS}, created_at, updated_at) VALUES ({', '.join('?' * 17)}, ?, ?) "
-        "ON CONFLICT (cache_key) DO UPDATE SET radar = excluded.radar, day = excluded.day, status = excluded.status, "
-        "error = excluded.error, prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, "
-        "tokens_estimated = excluded.tokens_estimated, cost_usd = excluded.cost_usd, cost_cny = excluded.cost_cny, "
-        "calls = excluded.calls, document = excluded.document, attempts = attempts + 1, updated_at = excluded.updated_at",
+        "ON CONFLICT (cache_key) DO UPDATE SET radar = excluded.radar, day = excluded.day, "
+        "status = excluded.status, error = excluded.error, prompt_tokens = excluded.prompt_tokens, "
+        "completion_tokens = excluded.completion_tokens, tokens_estimated = excluded.tokens_estimated, "
+        "cost_usd = excluded.cost_usd, cost_cny = excluded.cost_cny, calls = excluded.calls, "
+        "document = excluded.document, attempts = attempts + 1, updated_at = excluded.updated_at",
         (*values, now, now),
     )
 
@@ -70,7 +71,7 @@ def _from_row(row: tuple[Any, ...]) -> Briefing:
     (key, radar, day, language, provider, model, version, status, error, paper_ids, p_tok, c_tok, est, usd, cny,
      calls, document) = row  # fmt: skip
     doc: dict[str, Any] = json.loads(document)
-    grounding = {k: tuple(v) if isinstance(v, list) else v for k, v in doc["grounding"].items()}
+    grounding: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in doc["grounding"].items()}
     return Briefing(
         cache_key=key, status=status, language=language, provider=provider, model=model, prompt_version=version,
         sections=tuple(BriefingSection(s["kind"], tuple(s["items"])) for s in doc["sections"]),
