@@ -90,3 +90,26 @@ def test_a_day_without_announcement_sends_nothing(store, settings, http_client, 
     )  # fmt: skip
     assert report.no_announcement and sent == []
     assert report.stages[-1].status == "skipped" and "no announcement" in report.stages[-1].note
+
+
+def test_briefings_are_written_once_and_cited_by_daily_number(store, settings, http_client, specs):
+    from academichub.pipeline.briefs import brief_digests, briefing_text
+
+    def brief(s, digests):
+        return brief_digests(settings, s, HashingEmbedder(), digests)
+
+    report = run(store, settings, http_client, specs, brief=brief)
+    stage = next(r for r in report.stages if r.stage == "brief")
+    assert stage.status == "ok" and stage.counts["written"] == 2 and stage.counts["failed"] == 0
+    text = briefing_text(store, DAY, [d for d in _digests(store)])
+    assert text and "## llm" in text and "[1]" in text
+    store.clear_checkpoint("daily:2026-04-27", "brief")
+    again = run(store, settings, http_client, specs, brief=brief)
+    assert next(r for r in again.stages if r.stage == "brief").counts["cached"] == 2
+
+
+def _digests(store):
+    from academichub.models import Digest
+    from academichub.pipeline.digest import stored_digest
+
+    return [Digest(r, DAY, tuple(stored_digest(store, r, DAY))) for r in store.list_all_radars()]

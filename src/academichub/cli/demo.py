@@ -11,12 +11,15 @@ import numpy as np
 from rich.console import Console
 from rich.rule import Rule
 
+from academichub.brief.briefing import BriefingOptions, write_briefing
+from academichub.brief.providers import provider_named
 from academichub.cli.context import AppContext, pass_app
 from academichub.cli.render import print_papers, runs_table
+from academichub.cli.render_briefing import briefing_markdown
 from academichub.cli.render_digest import print_digest
 from academichub.models import Radar
 from academichub.pipeline import ingest_files
-from academichub.pipeline.digest import build_digest, text_hash
+from academichub.pipeline.digest import build_digest, embed_papers, text_hash
 from academichub.rank.embedders import embedder_named
 from academichub.rank.radar import paper_text
 from academichub.store import Store
@@ -96,9 +99,20 @@ def show_sample_radars(app: AppContext, console: Console, imported: int) -> None
     embedder = embedder_named(app.settings.embedder)
     if not imported:
         console.print("(embedding the day's papers with the bundled model; this takes a few minutes once)")
+    digests = []
     for sample in SAMPLE_RADARS:
         radar = app.store.radar_by_name(sample.name) or app.store.save_radar(sample)
-        print_digest(console, build_digest(app.store, embedder, radar, arxiv_day))
+        digests.append(build_digest(app.store, embedder, radar, arxiv_day))
+        print_digest(console, digests[-1])
+    first = digests[0]
+    console.print(Rule(f"简报 Briefing · {first.radar.name} · offline provider (no LLM key needed)"))
+    papers = [s.paper for s in first.items]
+    briefing = write_briefing(
+        papers, provider_named(app.settings, "offline"), keys=[s.rank for s in first.items],
+        vectors=embed_papers(app.store, embedder, papers), day=arxiv_day, radar=first.radar.name,
+        options=BriefingOptions(language="zh", title=f"Curated Daily · {first.radar.name}"), cache=app.store,
+    )  # fmt: skip
+    console.print(briefing_markdown(briefing), highlight=False, markup=False)
 
 
 def show_latest_days(console: Console, store: Store, limit: int) -> None:

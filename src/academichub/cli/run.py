@@ -11,7 +11,8 @@ from rich.table import Table
 
 from academichub.cli.context import AppContext, pass_app
 from academichub.cli.render import print_json
-from academichub.pipeline.daily import Deliver, run_daily, stage_records
+from academichub.pipeline.briefs import brief_digests, briefing_text
+from academichub.pipeline.daily import Brief, Deliver, run_daily, stage_records
 from academichub.pipeline.delivery import deliver_digests
 from academichub.rank.embedders import embedder_named
 from academichub.sources.arxiv_ids import eastern_date
@@ -32,13 +33,17 @@ def run_daily_command(app: AppContext, day: dt.datetime | None) -> None:
     """Fetch → dedupe → embed → rank every radar → brief → deliver, for one day. Rerun to resume."""
     when = day.date() if day else announcement_day()
     settings = app.settings
+    embedder = embedder_named(settings.embedder)
+    brief: Brief = lambda store, digests: brief_digests(settings, store, embedder, digests)  # noqa: E731
     deliver: Deliver | None = None
     if (settings.email_to and settings.smtp_host) or settings.webhooks:
-        deliver = lambda store, digests, on: deliver_digests(settings, store, digests, on)  # noqa: E731
+        deliver = lambda store, digests, on: deliver_digests(  # noqa: E731
+            settings, store, digests, on, briefing_markdown=briefing_text(store, on, digests)
+        )
     with HttpClient(settings) as client:
         report = run_daily(
-            app.store, settings, when, client=client, embedder=embedder_named(settings.embedder),
-            specs=configured_specs(settings), deliver=deliver,
+            app.store, settings, when, client=client, embedder=embedder, specs=configured_specs(settings),
+            brief=brief, deliver=deliver,
         )  # fmt: skip
     Console().print(_table(report.day, report.stages))
     if report.no_announcement:
