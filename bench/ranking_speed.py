@@ -53,8 +53,12 @@ def load_papers(limit: int) -> list[Paper]:
     base = list(papers.values())
     out = list(base)
     while len(out) < limit:  # repeat with fresh ids if the corpus is smaller than asked
-        out += [Paper(keys=(f"copy:{len(out) + i}",), title=p.title, abstract=p.abstract, authors=p.authors,
-                      categories=p.categories, id=len(out) + i + 1) for i, p in enumerate(base[: limit - len(out)])]  # fmt: skip
+        start = len(out)
+        out += [
+            Paper(keys=(f"copy:{start + i}",), title=p.title, abstract=p.abstract, authors=p.authors,
+                  categories=p.categories, id=start + i + 1)
+            for i, p in enumerate(base[: limit - start])
+        ]  # fmt: skip
     return out[:limit]
 
 
@@ -111,8 +115,8 @@ def bench_embedding(texts: list[str]) -> tuple[float, float]:
         model.encode(texts[i : i + ENCODE_BATCH_SIZE], False)
     bare = len(texts) / (time.perf_counter() - start)
     store = open_store(f"sqlite:///{tempfile.mkdtemp()}/e.db")
-    from academichub.pipeline import store_items
     from academichub.models import RawItem
+    from academichub.pipeline import store_items
 
     store_items(store, [RawItem(source="arxiv-dump", title=t.split(". ", 1)[0], abstract=t.split(". ", 1)[-1],
                                 arxiv_id=f"2601.{i:05d}") for i, t in enumerate(texts)])  # fmt: skip

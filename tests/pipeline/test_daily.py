@@ -101,7 +101,7 @@ def test_briefings_are_written_once_and_cited_by_daily_number(store, settings, h
     report = run(store, settings, http_client, specs, brief=brief)
     stage = next(r for r in report.stages if r.stage == "brief")
     assert stage.status == "ok" and stage.counts["written"] == 2 and stage.counts["failed"] == 0
-    text = briefing_text(store, DAY, [d for d in _digests(store)])
+    text = briefing_text(store, DAY, list(_digests(store)))
     assert text and "## llm" in text and "[1]" in text
     store.clear_checkpoint("daily:2026-04-27", "brief")
     again = run(store, settings, http_client, specs, brief=brief)
