@@ -1,4 +1,4 @@
-# Two commands for a new user: `make demo` (set up + offline demo) and `make test`.
+# Two commands for a new user: `make demo` (set up + offline demo, then the web app on :8000) and `make test`.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/academichub demo
+	$(BIN)/academichub demo --home .demo --serve 8000
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -n 2 -q

@@ -46,8 +46,10 @@ SAMPLE_RADARS = (
 @click.option("--home", type=click.Path(path_type=Path), help="Keep the demo database here (default: a temp dir).")
 @click.option("--limit", type=click.IntRange(1, 500), default=5, show_default=True, help="Papers shown per source.")
 @click.option("--no-rank", is_flag=True, help="Only ingest and list; skip the sample radars.")
+@click.option("--serve", "serve_port", type=click.IntRange(0, 65535), default=None, metavar="PORT",
+              help="Then serve the web app on this port (the first visit creates your account).")  # fmt: skip
 @pass_app
-def demo(app: AppContext, home: Path | None, limit: int, no_rank: bool) -> None:
+def demo(app: AppContext, home: Path | None, limit: int, no_rank: bool, serve_port: int | None) -> None:
     """Offline demo: ingest the bundled real snapshot (arXiv, bioRxiv/medRxiv, Nature) and show the day's papers."""
     workdir = home or Path(tempfile.mkdtemp(prefix="academichub-demo-"))
     app.settings_overrides = {**app.settings_overrides, "home": workdir}
@@ -71,6 +73,13 @@ def demo(app: AppContext, home: Path | None, limit: int, no_rank: bool) -> None:
         "Try: academichub --help · "
         f"ACADEMICHUB_HOME={workdir} academichub daily --radar vision · academichub feedback N up --radar vision"
     )
+    if serve_port is not None:
+        import uvicorn
+
+        from academichub.web.app import create_app
+
+        console.print(f"\nOpen http://127.0.0.1:{serve_port}/ — the first visit creates your account; Ctrl-C stops it.")
+        uvicorn.run(create_app(app.settings), host="127.0.0.1", port=serve_port, log_level="warning")
 
 
 def import_vectors(store: Store, path: Path) -> int:
