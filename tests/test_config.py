@@ -1,0 +1,45 @@
+"""Settings come from one place: TOML file, then ACADEMICHUB_* variables, then explicit arguments."""
+
+import subprocess
+import sys
+
+import pytest
+
+from academichub.config import load_settings
+from academichub.errors import ConfigError
+
+
+def test_toml_file_then_environment(tmp_path, monkeypatch):
+    (tmp_path / "config.toml").write_text('contact_email = "file@example.org"\narxiv_categories = ["quant-ph"]\n')
+    monkeypatch.setenv("ACADEMICHUB_HOME", str(tmp_path))
+    settings = load_settings()
+    assert settings.home == tmp_path and settings.contact_email == "file@example.org"
+    assert settings.arxiv_categories == ["quant-ph"]
+    assert settings.sqlite_path == tmp_path / "academichub.db"
+    monkeypatch.setenv("ACADEMICHUB_CONTACT_EMAIL", "env@example.org")
+    assert load_settings().contact_email == "env@example.org"
+    assert load_settings(contact_email="arg@example.org").contact_email == "arg@example.org"
+
+
+def test_bad_settings_are_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACADEMICHUB_HOME", str(tmp_path))
+    (tmp_path / "config.toml").write_text("max_body_bytes = 'lots'\n")
+    with pytest.raises(ConfigError, match="max_body_bytes"):
+        load_settings()
+    (tmp_path / "config.toml").write_text("this is [not toml\n")
+    with pytest.raises(ConfigError, match="config file"):
+        load_settings()
+    proc = subprocess.run(
+        [sys.executable, "-m", "academichub", "sources"],
+        env={"ACADEMICHUB_HOME": str(tmp_path), "PATH": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1 and proc.stderr.startswith("Error: ") and "Traceback" not in proc.stderr
+
+
+def test_unknown_settings_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACADEMICHUB_HOME", str(tmp_path))
+    (tmp_path / "config.toml").write_text("contact_emial = 'typo@example.org'\n")
+    with pytest.raises(ConfigError, match="contact_emial"):
+        load_settings()
