@@ -11,7 +11,8 @@ import pytest
 from academichub.curate.digest import select_digest
 from academichub.models import Author, Paper, Radar
 from academichub.rank.embedders import HashingEmbedder
-from academichub.rank.radar import RadarInputs, paper_text, radar_problems, rank_radar
+from academichub.rank.radar import RadarInputs, paper_text, rank_radar
+from academichub.rank.radar_checks import radar_problems
 
 DAY_FILE = "2026-06-29.jsonl.gz"  # one real day of arXiv cs, shipped with the demo
 

@@ -20,7 +20,7 @@ from academichub.ingest.normalize import key_for_reference
 from academichub.models import FeedbackKind, Paper, Radar
 from academichub.pipeline.digest import build_digest, embed_papers
 from academichub.rank.embedders import embedder_named
-from academichub.rank.radar import radar_problems
+from academichub.rank.radar_checks import radar_problems
 from academichub.sources.library import read_library
 from academichub.store import Store
 

@@ -12,8 +12,6 @@ papers a radar keeps.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +20,7 @@ from numpy.typing import NDArray
 
 from academichub.models import Paper, Radar, Reason, ScoredPaper
 from academichub.rank.bm25 import BM25Index
+from academichub.rank.matching import author_key, fold, has_phrase, phrase
 from academichub.rank.text import tokenize, tokenize_all
 
 Vectors = NDArray[np.float32]
@@ -31,9 +30,6 @@ NEAR_SEED_MIN_COS = 0.80  # below this a seed is not named as the reason
 STANDS_OUT_Z = 1.0  # a signal is named as a reason where it is this many std above the day's mean
 CLASSIFIER_NEGATIVES = 2_000  # day papers sampled as negatives for a radar's classifier
 CLASSIFIER_C = 0.1
-MAX_DESCRIPTION_CHARS = 5_000
-MAX_TERMS = 200
-MAX_DAILY_SIZE = 500
 
 
 def _empty() -> Vectors:
@@ -91,12 +87,12 @@ def index_day(papers: Sequence[Paper], vectors: Vectors) -> DayIndex:
         for tok in set(toks):
             postings.setdefault(tok, []).append(i)
         for author in papers[i].authors:
-            by_author.setdefault(_author_key(author.name), []).append(i)
+            by_author.setdefault(author_key(author.name), []).append(i)
     return DayIndex(
         papers=papers,
         vectors=vectors if len(vectors) else np.zeros((len(papers), 0), dtype=np.float32),
         bm25=BM25Index(tokens),
-        folded=[_fold(f"{p.title} {p.abstract}") for p in papers],
+        folded=[fold(f"{p.title} {p.abstract}") for p in papers],
         postings={t: np.asarray(ix, dtype=np.intp) for t, ix in postings.items()},
         by_author={a: np.unique(np.asarray(ix, dtype=np.intp)) for a, ix in by_author.items()},
     )
@@ -237,7 +233,7 @@ def _bonuses(day: DayIndex, radar: Radar, weights: RadarWeights) -> tuple[NDArra
         keyword_hits[keyword] = set(hits.tolist())
         bonus[hits] += weights.keyword_bonus
     np.minimum(bonus, 3 * weights.keyword_bonus, out=bonus)
-    followed = [day.by_author[k] for k in {_author_key(a) for a in radar.authors if a.strip()} if k in day.by_author]
+    followed = [day.by_author[k] for k in {author_key(a) for a in radar.authors if a.strip()} if k in day.by_author]
     author_hits: set[int] = set()
     if followed:
         joined = np.unique(np.concatenate(followed))
@@ -256,8 +252,8 @@ def _apply_filters(day: DayIndex, query: RadarQuery, row: NDArray[np.float32]) -
 def _phrase_hits(day: DayIndex, term: str) -> NDArray[np.intp]:
     """Papers containing the phrase: candidates from the inverted index, confirmed by regex."""
     tokens = tokenize(term)
-    pattern = _phrase(term)
-    if not term.strip() or not _fold(term).split():
+    pattern = phrase(term)
+    if not term.strip() or not fold(term).split():
         return np.arange(0)
     if not tokens or not all(t.isascii() for t in tokens):  # stop words only, or CJK: scan every paper
         candidates: NDArray[np.intp] = np.arange(len(day.papers))
@@ -268,24 +264,8 @@ def _phrase_hits(day: DayIndex, term: str) -> NDArray[np.intp]:
         if len(tokens) == 1 and len(term.split()) == 1:
             return candidates  # one word: the inverted index already is the answer
     folded = day.folded
-    needle = " ".join(_fold(term).split())
-    return np.asarray([i for i in candidates if _has_phrase(folded[i], needle, pattern)], dtype=np.intp)
-
-
-def _has_phrase(text: str, needle: str, pattern: re.Pattern[str]) -> bool:
-    """Whole-word phrase test on single-spaced folded text: str.find, a regex only for CJK."""
-    if not needle.isascii():
-        return pattern.search(text) is not None
-    start = text.find(needle)
-    while start >= 0:
-        end = start + len(needle)
-        before_ok = start == 0 or not text[start - 1].isalnum()
-        tail = end + (2 if text.startswith("es", end) else 1 if text.startswith("s", end) else 0)
-        after_ok = end >= len(text) or not text[end].isalnum() or tail >= len(text) or not text[tail].isalnum()
-        if before_ok and after_ok:
-            return True
-        start = text.find(needle, start + 1)
-    return False
+    needle = " ".join(fold(term).split())
+    return np.asarray([i for i in candidates if has_phrase(folded[i], needle, pattern)], dtype=np.intp)
 
 
 def _docs_with(day: DayIndex, token: str) -> NDArray[np.intp]:
@@ -338,8 +318,8 @@ def _reasons(
     matched = [k for k, found in hits.keywords.items() if i in found]
     if matched:
         reasons.append(Reason("keyword", "matches " + ", ".join(f"“{k}”" for k in matched), len(matched)))
-    wanted = {_author_key(a) for a in radar.authors if a.strip()} if i in hits.authors else set()
-    followed = [a.name for a in paper.authors if _author_key(a.name) in wanted] if wanted else []
+    wanted = {author_key(a) for a in radar.authors if a.strip()} if i in hits.authors else set()
+    followed = [a.name for a in paper.authors if author_key(a.name) in wanted] if wanted else []
     if followed:
         reasons.append(Reason("author", "by " + ", ".join(followed) + " (followed)"))
     watch = {w.lower() for w in radar.watch}
@@ -347,67 +327,3 @@ def _reasons(
     if in_watch:
         reasons.append(Reason("category", "in " + ", ".join(in_watch)))
     return tuple(reasons)
-
-
-def _fold(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    stripped = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in stripped if not unicodedata.combining(c)).lower()
-
-
-_PHRASES: dict[str, re.Pattern[str]] = {}
-
-
-def _phrase(term: str) -> re.Pattern[str]:
-    """A keyword as a case- and accent-insensitive phrase; "model" also finds "models"."""
-    cached = _PHRASES.get(term)
-    if cached is not None:
-        return cached
-    words = [re.escape(w) for w in _fold(term).split()]
-    if not words:
-        pattern = re.compile(r"(?!x)x")
-    elif any(ord(ch) > 0x2E80 for ch in term):  # CJK: no word boundaries
-        pattern = re.compile(r"\s*".join(words))
-    else:
-        pattern = re.compile(r"\b" + r"\s+".join(words) + r"(?:s|es)?\b")
-    _PHRASES[term] = pattern
-    return pattern
-
-
-def _author_key(name: str) -> str:
-    """'Yann LeCun', 'LeCun, Y.' and 'Y. LeCun' all → 'lecun y'."""
-    folded = _fold(name).replace(".", " ")
-    if "," in folded:
-        family, given = folded.split(",", 1)
-    else:
-        parts = folded.split()
-        family, given = (parts[-1], " ".join(parts[:-1])) if parts else ("", "")
-    return f"{family.strip()} {given.strip()[:1]}".strip()
-
-
-def is_excluded(paper: Paper, excludes: Sequence[str]) -> bool:
-    text = _fold(f"{paper.title} {paper.abstract}")
-    return any(_phrase(term).search(text) for term in excludes if term.strip())
-
-
-def radar_problems(radar: Radar) -> list[str]:
-    """What makes a radar unusable, as messages for the user (empty list: fine)."""
-    problems = []
-    if not radar.name.strip():
-        problems.append("a radar needs a name")
-    if len(radar.description) > MAX_DESCRIPTION_CHARS:
-        problems.append(
-            f"the description is {len(radar.description):,} characters; keep it under {MAX_DESCRIPTION_CHARS:,}"
-        )
-    if not (radar.description.strip() or radar.keywords or radar.seeds or radar.seed_texts or radar.authors):
-        problems.append(
-            "a radar needs something to look for: a description, keywords, followed authors or seed papers"
-            + (" (exclusions alone only remove papers)" if radar.excludes else "")
-        )
-    for label, values in (("keywords", radar.keywords), ("exclusions", radar.excludes), ("authors", radar.authors)):
-        if len(values) > MAX_TERMS:
-            problems.append(f"too many {label}: {len(values)} (at most {MAX_TERMS})")
-    if not 1 <= radar.size <= MAX_DAILY_SIZE:
-        problems.append(f"daily size must be between 1 and {MAX_DAILY_SIZE}")
-    return problems

@@ -12,11 +12,12 @@ from starlette.responses import RedirectResponse, Response
 from academichub.errors import InputError
 from academichub.ingest.normalize import key_for_reference
 from academichub.models import Radar
-from academichub.rank.radar import radar_problems
+from academichub.rank.radar_checks import radar_problems
 from academichub.store import Store
 from academichub.web.deps import EmbedderDep, StoreDep, UserDep, render
 from academichub.web.paper_view import paper_card
 from academichub.web.preview import preview_radar
+from academichub.web.routes.settings import daily_size_default
 
 router = APIRouter()
 MAX_RADAR_SIZE = 200
@@ -91,13 +92,16 @@ def radar_list(request: Request, store: StoreDep, user: UserDep) -> Response:
 
 
 @router.get("/radars/new")
-def radar_new(request: Request, user: UserDep) -> Response:
-    return render(request, "radar_edit.html", {"radar": Radar(name="", user_id=user.id), "problems": []})
+def radar_new(request: Request, store: StoreDep, user: UserDep) -> Response:
+    size = daily_size_default(store, user.id)
+    return render(request, "radar_edit.html", {"radar": Radar(name="", user_id=user.id, size=size), "problems": []})
 
 
 @router.get("/radars/{radar_id}")
 def radar_edit(request: Request, store: StoreDep, user: UserDep, radar_id: int) -> Response:
-    return render(request, "radar_edit.html", {"radar": owned_radar(store, user.id, radar_id), "problems": []})
+    radar = owned_radar(store, user.id, radar_id)
+    feeds = store.list_tokens(user.id, "feed", radar_id=radar_id)
+    return render(request, "radar_edit.html", {"radar": radar, "problems": [], "feeds": feeds})
 
 
 def _save(request: Request, store: Store, base: Radar, form: RadarForm) -> Response:
