@@ -140,6 +140,11 @@ class Settings(BaseSettings):
     web_https: bool = False  # served behind HTTPS: Secure/__Host- cookies and HSTS even if the proxy hides it
     web_login_attempts: int = 10  # failed logins per address (and per account name) per window
     web_login_window_s: int = 15 * 60
+    web_regenerate_limit: int = 5  # briefing regenerations per user per window (each may cost an LLM call)
+    web_regenerate_window_s: int = 60 * 60
+    # `serve` runs run-daily on this cron schedule, in UTC ("min hour day month weekday"); empty: no schedule.
+    # Default: 02:30 UTC Mon-Fri, after arXiv's 20:00 US Eastern announcement — 10:30 in China.
+    daily_schedule: str = "30 2 * * 1-5"
 
     # What `fetch` pulls when no source is named
     arxiv_categories: list[str] = Field(default_factory=lambda: ["cs.LG", "cs.CL", "cs.AI", "quant-ph", "q-bio"])

@@ -66,6 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     seed_demo_home(home)
     port = free_port()
     env = {**os.environ, "ACADEMICHUB_HOME": str(home), "ACADEMICHUB_EMBEDDER": "hashing"}
+    env["ACADEMICHUB_DAILY_SCHEDULE"] = ""  # no scheduled run-daily (it would fetch) during the tests
     env.pop("ACADEMICHUB_CONFIG", None)
     log = (home / "serve.log").open("wb")
     command = [sys.executable, "-m", "academichub", "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -180,3 +181,52 @@ def test_paper_and_sources_pages(page: Any) -> None:
     page.goto("/sources")
     page.wait_for_selector("h1")
     shoot(page, "08-sources")
+
+
+def test_thumbs_up_on_a_low_ranked_paper_moves_it_up_after_reload(page: Any) -> None:
+    page.goto("/")
+    ids = page.locator("ol.papers article.paper").evaluate_all("els => els.map(e => e.id)")
+    low = ids[-1]
+    page.locator(f"#{low} button.fb-up").click()
+    page.locator(f"#{low} button.fb-up.active").wait_for()
+    page.reload()
+    after = page.locator("ol.papers article.paper").evaluate_all("els => els.map(e => e.id)")
+    assert low in after and after.index(low) < ids.index(low), (ids, after)
+    page.locator(f"#{low}").scroll_into_view_if_needed()
+    shoot(page, "09-daily-after-thumbs-up")
+
+
+def test_open_the_briefing_and_follow_a_citation(page: Any) -> None:
+    page.goto("/")
+    page.click("a.briefing-link")
+    cite = page.locator(".briefing a.cite").first
+    cite.wait_for()
+    cite.hover()
+    cite.locator(".cite-card").wait_for(state="visible")
+    shoot(page, "10-briefing-hover-card")
+    page.locator("footer.briefing-foot").scroll_into_view_if_needed()
+    shoot(page, "11-briefing-footer")
+    target = cite.get_attribute("href") or ""
+    cite.click()
+    page.wait_for_url("**/?radar=*#paper-*")
+    anchor = target.rsplit("#", 1)[1]
+    assert page.locator(f"article#{anchor}").is_visible()
+    assert page.evaluate("location.hash") == f"#{anchor}"
+
+
+def test_saved_settings_and_api_docs_pages(page: Any) -> None:
+    page.goto("/")
+    page.locator("article.paper").first.locator("button.fb-save").click()
+    page.locator("article.paper").first.locator("button.fb-save.active").wait_for()
+    page.goto("/saved")
+    page.wait_for_selector("ol.papers article.paper")
+    assert page.locator("a.export[data-format=ris]").get_attribute("href") == "/saved/export?format=ris"
+    shoot(page, "12-saved")
+    page.goto("/settings")
+    page.fill("input[name=label]", "zotero-sync")
+    page.click("form.token-form button[type=submit]")
+    page.wait_for_selector("code.token")
+    shoot(page, "13-settings")
+    page.goto("/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    shoot(page, "14-api-docs")

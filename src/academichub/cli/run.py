@@ -11,19 +11,8 @@ from rich.table import Table
 
 from academichub.cli.context import AppContext, pass_app
 from academichub.cli.render import print_json
-from academichub.pipeline.briefs import brief_digests, briefing_text
-from academichub.pipeline.daily import Brief, Deliver, run_daily, stage_records
-from academichub.pipeline.delivery import deliver_digests
-from academichub.rank.embedders import embedder_named
-from academichub.sources.arxiv_ids import eastern_date
-from academichub.sources.base import configured_specs
-from academichub.sources.http import HttpClient
-
-
-def announcement_day(now: dt.datetime | None = None) -> dt.date:
-    """Today's arXiv listing day: the current date in US Eastern time."""
-    moment = now or dt.datetime.now(dt.UTC)
-    return eastern_date(moment.isoformat()) or moment.date()
+from academichub.pipeline.daily import stage_records
+from academichub.pipeline.daily_job import announcement_day, run_configured_daily
 
 
 @click.command("run-daily")
@@ -32,19 +21,7 @@ def announcement_day(now: dt.datetime | None = None) -> dt.date:
 def run_daily_command(app: AppContext, day: dt.datetime | None) -> None:
     """Fetch → dedupe → embed → rank every radar → brief → deliver, for one day. Rerun to resume."""
     when = day.date() if day else announcement_day()
-    settings = app.settings
-    embedder = embedder_named(settings.embedder)
-    brief: Brief = lambda store, digests: brief_digests(settings, store, embedder, digests)  # noqa: E731
-    deliver: Deliver | None = None
-    if (settings.email_to and settings.smtp_host) or settings.webhooks:
-        deliver = lambda store, digests, on: deliver_digests(  # noqa: E731
-            settings, store, digests, on, briefing_markdown=briefing_text(store, on, digests)
-        )
-    with HttpClient(settings) as client:
-        report = run_daily(
-            app.store, settings, when, client=client, embedder=embedder, specs=configured_specs(settings),
-            brief=brief, deliver=deliver,
-        )  # fmt: skip
+    report = run_configured_daily(app.store, app.settings, when)
     Console().print(_table(report.day, report.stages))
     if report.no_announcement:
         click.echo(f"No announcement on {when.isoformat()}: nothing was sent.")

@@ -17,14 +17,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.models import Briefing, FeedbackKind, FetchRun, Paper, Radar, Reason
-from academichub.store import accounts, briefings, listing, papers, radars, runs
+from academichub.store import accounts, briefings, listing, papers, radars, runs, tokens
 from academichub.store.accounts import Pick, User, WebSession
 from academichub.store.db import Connection, connect_sqlite
 from academichub.store.listing import SearchHit
 from academichub.store.papers import SaveOutcome
 from academichub.store.runs import SourceState
+from academichub.store.tokens import ApiToken
 
-__all__ = ["Pick", "SaveOutcome", "SearchHit", "SourceState", "Store", "User", "WebSession", "open_store"]
+__all__ = ["ApiToken", "Pick", "SaveOutcome", "SearchHit", "SourceState", "Store", "User", "WebSession", "open_store"]
 
 
 def _now() -> str:
@@ -281,6 +282,38 @@ class Store:
     def save_tldrs(self, rows: Sequence[tuple[int, str]], model: str, language: str, prompt_version: str) -> None:
         with self._db.transaction() as conn:
             briefings.save_tldrs(conn, rows, model, language, prompt_version, _now())
+
+    # API and feed tokens (hashes only), user preferences
+    def create_token(
+        self, user_id: int, token_hash: str, kind: str, *, label: str = "", radar_id: int | None = None
+    ) -> ApiToken:
+        with self._db.transaction() as conn:
+            return tokens.create_token(conn, user_id, token_hash, kind, label, _now(), radar_id)
+
+    def token_by_hash(self, token_hash: str, kind: str) -> ApiToken | None:
+        found = tokens.token_by_hash(self._conn, token_hash, kind)
+        if found is not None:
+            with self._db.transaction() as conn:
+                tokens.mark_token_used(conn, found.id, dt.datetime.now(dt.UTC))
+        return found
+
+    def list_tokens(self, user_id: int, kind: str, *, radar_id: int | None = None) -> list[ApiToken]:
+        return tokens.list_tokens(self._conn, user_id, kind, radar_id)
+
+    def delete_token(self, user_id: int, token_id: int) -> bool:
+        with self._db.transaction() as conn:
+            return tokens.delete_tokens(conn, user_id, token_id=token_id) > 0
+
+    def delete_feed_tokens(self, user_id: int, radar_id: int) -> int:
+        with self._db.transaction() as conn:
+            return tokens.delete_tokens(conn, user_id, radar_id=radar_id)
+
+    def user_prefs(self, user_id: int) -> dict[str, str]:
+        return tokens.user_prefs(self._conn, user_id)
+
+    def set_user_pref(self, user_id: int, key: str, value: str) -> None:
+        with self._db.transaction() as conn:
+            tokens.set_user_pref(conn, user_id, key, value)
 
     def integrity_ok(self) -> bool:
         return bool(self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")

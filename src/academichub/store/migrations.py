@@ -282,11 +282,36 @@ def m004_accounts() -> str:
     """
 
 
+def m005_api_tokens() -> str:
+    """Secret tokens (hashes only): API tokens for scripts, Atom-feed tokens per radar; per-user preferences."""
+    return """
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('api','feed')),
+            radar_id INTEGER REFERENCES radars(id) ON DELETE CASCADE,
+            label TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            last_used_at TEXT
+        );
+        CREATE INDEX api_tokens_user ON api_tokens(user_id, kind);
+
+        CREATE TABLE user_prefs (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (user_id, key)
+        ) WITHOUT ROWID;
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     m001_papers_sources_runs,
     m002_users_radars_feedback_vectors,
     m003_briefings,
     m004_accounts,
+    m005_api_tokens,
 ]
 
 

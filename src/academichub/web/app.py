@@ -11,11 +11,12 @@ from importlib.resources import files
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from academichub import __version__
 from academichub.config import Settings
@@ -23,26 +24,56 @@ from academichub.errors import AcademicHubError
 from academichub.store import open_store
 from academichub.web import security
 from academichub.web.deps import LoginRequired, check_csrf, render
-from academichub.web.routes import auth, daily, papers, radars, search, sources
+from academichub.web.routes import (
+    api,
+    auth,
+    briefing,
+    daily,
+    docs,
+    feeds,
+    papers,
+    radars,
+    saved,
+    search,
+    sources,
+)
+from academichub.web.routes import settings as settings_routes
 
 log = logging.getLogger(__name__)
 WEB_PACKAGE = "academichub.web"
 STATUS_MESSAGES = {403: "forbidden", 404: "not_found"}
+API_PREFIX = "/api/"
+API_DESCRIPTION = (
+    "Papers, search, radars, Curated Daily lists, feedback and briefings for scripts. "
+    "Authenticate with `Authorization: Bearer <token>`; make tokens on the Settings page."
+)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
 
 
 def create_app(settings: Settings) -> FastAPI:
     """The web app over the database named by `settings` (migrated here, once, before the first request)."""
     open_store(settings.resolved_database_url).close()
     app = FastAPI(
-        title="AcademicHub", version=__version__, dependencies=[Depends(check_csrf)], docs_url=None, redoc_url=None
+        title="AcademicHub",
+        version=__version__,
+        description=API_DESCRIPTION,
+        dependencies=[Depends(check_csrf)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
     )
     package = Path(str(files(WEB_PACKAGE)))
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=package / "templates")
     app.state.login_throttle = security.LoginThrottle(settings.web_login_attempts, settings.web_login_window_s)
     app.mount("/static", StaticFiles(directory=package / "static"), name="static")
-    for module in (auth, daily, search, papers, sources, radars):
-        app.include_router(module.router)
+    app.state.regenerate_limit = security.LoginThrottle(settings.web_regenerate_limit, settings.web_regenerate_window_s)
+    for module in (auth, daily, briefing, search, papers, sources, radars, feeds, saved, settings_routes, docs):
+        app.include_router(module.router, include_in_schema=False)
+    app.include_router(api.router)
     app.middleware("http")(security.security_middleware(settings))
     _add_error_handlers(app)
     return app
@@ -58,17 +89,23 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         key = STATUS_MESSAGES.get(exc.status_code, "error_title")
         return render(request, "error.html", {"message_key": key, "detail": exc.detail}, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def bad_input(request: Request, exc: RequestValidationError) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
         first = exc.errors()[0] if exc.errors() else {}
         detail = f"{'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg', 'invalid input')}"
         return render(request, "error.html", {"message_key": "error_title", "detail": detail}, status_code=400)
 
     @app.exception_handler(AcademicHubError)
     async def known_error(request: Request, exc: AcademicHubError) -> Response:
+        if is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=400)
         return render(request, "error.html", {"message_key": "error_title", "detail": str(exc)}, status_code=400)
 
     @app.exception_handler(Exception)

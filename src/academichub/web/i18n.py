@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from academichub.web.i18n_pages import PAGE_MESSAGES
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
@@ -280,6 +282,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "signed_in_as": "当前用户：{name}",
     },
 }
+
+for _lang, _table in PAGE_MESSAGES.items():
+    MESSAGES[_lang].update(_table)
 
 
 def pick_language(account_language: str | None, cookie_language: str | None, accept_language: str | None) -> str:

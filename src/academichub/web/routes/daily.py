@@ -88,6 +88,17 @@ def daily_page(
     return render(request, "daily.html", context)
 
 
+def toggle_feedback(store: Store, radar_id: int, paper_id: int, kind: FeedbackKind, *, on: bool) -> None:
+    """Set or clear one feedback; the radar's latest day is then re-ranked on its next view (earlier days stay)."""
+    if on:
+        store.set_feedback(radar_id, paper_id, kind)
+    else:
+        store.clear_feedback(radar_id, paper_id, kind)
+    latest = store.announcement_days(limit=1)
+    if latest:
+        store.save_digest(radar_id, latest[0][0], [])
+
+
 @router.post("/feedback")
 def post_feedback(
     request: Request,
@@ -101,10 +112,7 @@ def post_feedback(
     radar = store.radar_by_id(radar_id, user_id=user.id)
     if radar is None or store.paper_by_id(paper_id) is None:
         raise HTTPException(404, "no such radar or paper")
-    if paper_id in store.feedback_for(radar_id)[kind]:
-        store.clear_feedback(radar_id, paper_id, kind)
-    else:
-        store.set_feedback(radar_id, paper_id, kind)
+    toggle_feedback(store, radar_id, paper_id, kind, on=paper_id not in store.feedback_for(radar_id)[kind])
     if request.headers.get("hx-request") != "true":
         return RedirectResponse(f"/?radar={radar_id}", status_code=303)
     state = {k: set(ids) for k, ids in store.feedback_for(radar_id).items()}

@@ -1,0 +1,93 @@
+"""The Settings page: interface language, default daily size, the LLM in use (never its key), and API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from starlette.responses import RedirectResponse, Response
+
+from academichub.brief.providers import provider_named, resolve_provider_name
+from academichub.config import Settings
+from academichub.errors import ConfigError
+from academichub.store import Store, User
+from academichub.web import security
+from academichub.web.deps import SettingsDep, StoreDep, UserDep, render
+from academichub.web.i18n import LANGUAGES
+
+router = APIRouter()
+DEFAULT_DAILY_SIZE = 20
+MAX_DAILY_SIZE = 200
+MAX_TOKENS_PER_USER = 20
+API_TOKEN_PREFIX = "ahk_"
+
+
+def daily_size_default(store: Store, user_id: int) -> int:
+    """The size new radars start with (the user's choice on this page, else 20)."""
+    value = store.user_prefs(user_id).get("daily_size", "")
+    return int(value) if value.isdigit() and 1 <= int(value) <= MAX_DAILY_SIZE else DEFAULT_DAILY_SIZE
+
+
+def llm_facts(settings: Settings) -> dict[str, str | bool]:
+    """Provider and model in use, whether a key is set — the key itself is never read here."""
+    name = resolve_provider_name(settings)
+    try:
+        model = provider_named(settings).model
+    except ConfigError as exc:
+        model = f"({exc})"
+    return {"provider": name, "model": model, "has_key": bool(settings.llm_api_key.get_secret_value())}
+
+
+def _page(request: Request, store: Store, settings: Settings, user: User, **extra: object) -> Response:
+    context: dict[str, object] = {
+        "llm": llm_facts(settings),
+        "daily_size": daily_size_default(store, user.id),
+        "tokens": store.list_tokens(user.id, "api"),
+        "schedule": settings.daily_schedule,
+        "new_token": None,
+        "saved": False,
+        **extra,
+    }
+    return render(request, "settings.html", context)
+
+
+@router.get("/settings")
+def settings_page(request: Request, store: StoreDep, settings: SettingsDep, user: UserDep) -> Response:
+    return _page(request, store, settings, user, saved=request.query_params.get("saved") == "1")
+
+
+@router.post("/settings")
+def save_settings(
+    store: StoreDep,
+    user: UserDep,
+    language: Annotated[str, Form()],
+    daily_size: Annotated[int, Form(ge=1, le=MAX_DAILY_SIZE)] = DEFAULT_DAILY_SIZE,
+) -> Response:
+    if language not in LANGUAGES:
+        raise HTTPException(400, "unknown language")
+    store.set_language(user.id, language)
+    store.set_user_pref(user.id, "daily_size", str(daily_size))
+    return RedirectResponse("/settings?saved=1", status_code=303)
+
+
+@router.post("/settings/tokens")
+def create_api_token(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    user: UserDep,
+    label: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """A new API token, shown this once (only its hash is kept)."""
+    if len(store.list_tokens(user.id, "api")) >= MAX_TOKENS_PER_USER:
+        raise HTTPException(400, f"at most {MAX_TOKENS_PER_USER} API tokens; revoke one first")
+    token = API_TOKEN_PREFIX + security.new_token()
+    store.create_token(user.id, security.token_hash(token), "api", label=label.strip() or "script")
+    return _page(request, store, settings, user, new_token=token)
+
+
+@router.post("/settings/tokens/{token_id}/delete")
+def revoke_api_token(store: StoreDep, user: UserDep, token_id: int) -> Response:
+    if not store.delete_token(user.id, token_id):
+        raise HTTPException(404, "no such token")
+    return RedirectResponse("/settings", status_code=303)
