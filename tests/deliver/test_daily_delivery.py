@@ -47,3 +47,31 @@ def test_rerun_sends_the_daily_email_once(tmp_path, smtp_server):
     body = message.get_body(("plain",)).get_content()
     assert "1. arXiv (q-bio.BM)" in body and "Protein structure prediction" in body
     store.close()
+
+
+def test_each_user_gets_one_email_with_only_their_radars(tmp_path, smtp_server):
+    controller, handler = smtp_server
+    settings = Settings(home=tmp_path, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_security="none",
+                        email_from="digest@academichub.example", delivery_retries=0)  # fmt: skip
+    store = open_store(settings.resolved_database_url)
+    other = store.create_user("bob", "unused-hash", "en")
+    store.set_email(1, "alice@example.org")
+    store.set_email(other.id, "bob@example.org")
+    store.save_radar(Radar(name="proteins", description="protein structure", size=2))
+    store.save_radar(Radar(name="proteins", description="galaxy clusters", size=2, user_id=other.id))
+    store_items(store, [
+        RawItem(source="arxiv-rss", title=title, abstract=title, authors=(Author("A B"),), arxiv_id=f"2606.0001{n}",
+                listing="astro-ph", announced=DAY, announce_type=AnnounceType.NEW)
+        for n, title in enumerate(["Protein structure from sequence", "Galaxy clusters and lensing"])
+    ])  # fmt: skip
+    with HttpClient(settings) as client:
+        run_daily(store, settings, DAY, client=client, embedder=HashingEmbedder(), specs=[],
+                  deliver=lambda s, d, day: deliver_digests(settings, s, d, day))  # fmt: skip
+    by_rcpt = {e.rcpt_tos[0]: email.message_from_bytes(e.content, policy=default) for e in handler.envelopes}
+    assert sorted(by_rcpt) == ["alice@example.org", "bob@example.org"]
+    bob = by_rcpt["bob@example.org"].get_body(("plain",)).get_content()
+    alice = by_rcpt["alice@example.org"].get_body(("plain",)).get_content()
+    assert bob.count("1. arXiv (astro-ph)") == 1 and alice.count("1. arXiv (astro-ph)") == 1  # one radar each
+    assert bob.index("Galaxy clusters") < bob.index("Protein structure")  # bob's radar, ranked for bob
+    assert alice.index("Protein structure") < alice.index("Galaxy clusters")
+    store.close()

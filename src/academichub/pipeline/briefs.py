@@ -53,9 +53,10 @@ def brief_digests(settings: Settings, store: Store, embedder: Embedder, digests:
 
 def briefing_text(store: Store, day: dt.date, digests: Sequence[Digest]) -> str | None:
     """The day's briefings of these radars as Markdown, for emails and chat messages (None if there are none)."""
-    radars = {d.radar.name for d in digests if d.items}
+    wanted = {(d.radar.name, frozenset(s.paper.id for s in d.items)) for d in digests if d.items}
     parts = []
     for briefing in store.briefings_for_day(day):
-        if briefing.radar in radars and briefing.status == "ok":
+        mine = (briefing.radar, frozenset(briefing.paper_ids)) in wanted  # radar names repeat across users
+        if mine and briefing.status == "ok":
             parts.append(f"## {briefing.radar}\n\n{sections_markdown(briefing.sections, briefing.language)}")
     return "\n\n".join(parts) or None

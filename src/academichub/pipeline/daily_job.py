@@ -19,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from academichub.config import Settings
 from academichub.errors import ConfigError
-from academichub.pipeline.briefs import brief_digests, briefing_text
+from academichub.pipeline.briefs import brief_digests
 from academichub.pipeline.daily import Brief, DailyReport, Deliver, RunLockedError, run_daily
 from academichub.pipeline.delivery import deliver_digests
 from academichub.rank.embedders import embedder_named
@@ -45,10 +45,8 @@ def run_configured_daily(store: Store, settings: Settings, day: dt.date) -> Dail
     embedder = embedder_named(settings.embedder)
     brief: Brief = lambda st, digests: brief_digests(settings, st, embedder, digests)  # noqa: E731
     deliver: Deliver | None = None
-    if (settings.email_to and settings.smtp_host) or settings.webhooks:
-        deliver = lambda st, digests, on: deliver_digests(  # noqa: E731
-            settings, st, digests, on, briefing_markdown=briefing_text(st, on, digests)
-        )
+    if settings.smtp_host or settings.webhooks:
+        deliver = lambda st, digests, on: deliver_digests(settings, st, digests, on)  # noqa: E731
     with HttpClient(settings) as client:
         return run_daily(
             store, settings, day, client=client, embedder=embedder, specs=configured_specs(settings),

@@ -241,6 +241,13 @@ class Store:
         with self._db.transaction() as conn:
             accounts.set_password_hash(conn, user_id, password_hash)
 
+    def set_email(self, user_id: int, email: str) -> None:
+        with self._db.transaction() as conn:
+            accounts.set_email(conn, user_id, email)
+
+    def user_emails(self) -> dict[int, str]:
+        return accounts.user_emails(self._conn)
+
     def set_language(self, user_id: int, language: str) -> None:
         with self._db.transaction() as conn:
             accounts.set_language(conn, user_id, language)

@@ -116,6 +116,16 @@ def set_language(conn: sqlite3.Connection, user_id: int, language: str) -> None:
     conn.execute("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
 
 
+def set_email(conn: sqlite3.Connection, user_id: int, email: str) -> None:
+    conn.execute("UPDATE users SET email = ? WHERE id = ?", (email, user_id))
+
+
+def user_emails(conn: sqlite3.Connection) -> dict[int, str]:
+    """Users who want their Curated Daily by email: id → address."""
+    rows = conn.execute("SELECT id, email FROM users WHERE email != '' AND COALESCE(disabled, 0) = 0").fetchall()
+    return {int(i): str(e) for i, e in rows}
+
+
 def create_session(
     conn: sqlite3.Connection, token_hash: str, user_id: int, csrf_token: str, now: dt.datetime, expires: dt.datetime
 ) -> None:

@@ -306,12 +306,20 @@ def m005_api_tokens() -> str:
     """
 
 
+def m006_user_email() -> str:
+    """Where each user's Curated Daily is mailed (empty: not by email)."""
+    return """
+        ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     m001_papers_sources_runs,
     m002_users_radars_feedback_vectors,
     m003_briefings,
     m004_accounts,
     m005_api_tokens,
+    m006_user_email,
 ]
 
 
