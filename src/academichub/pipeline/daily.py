@@ -176,4 +176,4 @@ def _stored_digests(store: Store, day: dt.date) -> list[Digest]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
