@@ -22,7 +22,6 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "tests"))
 
 from aiosmtpd.controller import Controller  # noqa: E402
-from smtp_loopback import RecordingHandler, free_port  # noqa: E402
 
 from academichub.config import Settings  # noqa: E402
 from academichub.models import Radar  # noqa: E402
@@ -33,6 +32,7 @@ from academichub.pipeline.delivery import deliver_digests  # noqa: E402
 from academichub.rank.embedders import embedder_named  # noqa: E402
 from academichub.sources.http import HttpClient  # noqa: E402
 from academichub.store import open_store  # noqa: E402
+from smtp_loopback import RecordingHandler, free_port  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "fixtures" / "arxiv-corpus" / "daily-cs_dw-dengwei"
 
