@@ -110,6 +110,17 @@ def test_settings_language_size_and_llm_without_key(client: TestClient, store: S
     assert 'value="7"' in client.get("/radars/new").text  # new radars start with the chosen size
 
 
+def test_settings_email_is_where_the_daily_goes(client: TestClient, store: Store) -> None:
+    token = sign_up(client)
+    form = {"csrf_token": token, "language": "zh", "daily_size": "10"}
+    assert client.post("/settings", data={**form, "email": "me@example.org"}).status_code in (200, 303)
+    assert store.user_emails() == {1: "me@example.org"}
+    bad = client.post("/settings", data={**form, "email": "me@example.org\r\nBcc: evil@example.org"})
+    assert bad.status_code == 400 and store.user_emails() == {1: "me@example.org"}
+    client.post("/settings", data={**form, "email": ""})
+    assert store.user_emails() == {}
+
+
 def test_settings_never_shows_the_llm_key(web_settings: Settings) -> None:
     secret = "sk-test-should-never-appear-0123456789"
     settings = web_settings.model_copy(update={"llm_api_key": SecretStr(secret), "llm_provider": "deepseek"})

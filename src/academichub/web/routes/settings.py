@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -42,6 +43,7 @@ def _page(request: Request, store: Store, settings: Settings, user: User, **extr
     context: dict[str, object] = {
         "llm": llm_facts(settings),
         "daily_size": daily_size_default(store, user.id),
+        "email": store.user_emails().get(user.id, ""),
         "tokens": store.list_tokens(user.id, "api"),
         "schedule": settings.daily_schedule,
         "new_token": None,
@@ -49,6 +51,9 @@ def _page(request: Request, store: Store, settings: Settings, user: User, **extr
         **extra,
     }
     return render(request, "settings.html", context)
+
+
+EMAIL_SHAPE = re.compile(r"[^@\s<>\r\n]+@[^@\s<>\r\n]+\.[^@\s<>\r\n]+")
 
 
 @router.get("/settings")
@@ -62,9 +67,14 @@ def save_settings(
     user: UserDep,
     language: Annotated[str, Form()],
     daily_size: Annotated[int, Form(ge=1, le=MAX_DAILY_SIZE)] = DEFAULT_DAILY_SIZE,
+    email: Annotated[str, Form(max_length=254)] = "",
 ) -> Response:
     if language not in LANGUAGES:
         raise HTTPException(400, "unknown language")
+    email = email.strip()
+    if email and not EMAIL_SHAPE.fullmatch(email):
+        raise HTTPException(400, "that does not look like an e-mail address")
+    store.set_email(user.id, email)
     store.set_language(user.id, language)
     store.set_user_pref(user.id, "daily_size", str(daily_size))
     return RedirectResponse("/settings?saved=1", status_code=303)
