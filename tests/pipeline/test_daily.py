@@ -113,3 +113,36 @@ def _digests(store):
     from academichub.pipeline.digest import stored_digest
 
     return [Digest(r, DAY, tuple(stored_digest(store, r, DAY))) for r in store.list_all_radars()]
+
+
+def test_the_announcement_day_follows_us_eastern_midnight_across_dst():
+    from academichub.pipeline.daily_job import announcement_day
+
+    utc = dt.UTC
+    assert announcement_day(dt.datetime(2026, 6, 30, 3, 59, tzinfo=utc)) == dt.date(2026, 6, 29)  # 23:59 EDT
+    assert announcement_day(dt.datetime(2026, 6, 30, 4, 1, tzinfo=utc)) == dt.date(2026, 6, 30)  # 00:01 EDT
+    assert announcement_day(dt.datetime(2026, 12, 1, 4, 59, tzinfo=utc)) == dt.date(2026, 11, 30)  # 23:59 EST
+    assert announcement_day(dt.datetime(2026, 12, 1, 5, 1, tzinfo=utc)) == dt.date(2026, 12, 1)
+
+
+def test_a_run_that_crosses_midnight_keeps_its_day(store, settings, http_client, specs):
+    # the day is fixed when the run starts; a rerun after midnight for that day resumes it instead of mixing days
+    first = run(store, settings, http_client, specs)
+    again = run(store, settings, http_client, specs)
+    assert first.day == again.day == DAY
+    assert [r.started_at for r in again.stages[:4]] == [r.started_at for r in first.stages[:4]]
+
+
+def test_users_without_radars_and_radars_whose_sources_are_down(settings, http_client, loopback):
+    loopback.add("/down.rss", b"", status=503)
+    empty = open_store(settings.resolved_database_url)
+    down = [SourceSpec("arxiv-rss:cs.LG", "arxiv-rss", loopback.url("/down.rss"))]
+    report = run_daily(empty, settings, DAY, client=http_client, embedder=HashingEmbedder(), specs=down,
+                       deliver=lambda s, d, day: {"sent": len(d)})  # fmt: skip
+    collect = report.stages[0]
+    assert collect.status == "ok" and collect.counts["failed"] == 1
+    assert report.no_announcement and report.stages[-1].status == "skipped"
+    assert "sources failed (arxiv-rss:cs.LG)" in report.stages[-1].note  # a failure, never "no new papers"
+    [(state, last)] = empty.latest_runs()
+    assert last.status == "failed" and last.http_status == 503
+    empty.close()

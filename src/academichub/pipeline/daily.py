@@ -123,8 +123,10 @@ def run_daily(
             report.stages.append(_run_stage(store, day, stage, work, done))
         report.no_announcement = not store.list_papers(day=day, limit=1)
         if report.no_announcement:
+            failed = sorted({r.source for r in store.runs_for_day(day) if r.status == RunStatus.FAILED})
+            why = f"no papers because sources failed ({', '.join(failed)})" if failed else "no announcement on this day"
             for stage in ("brief", "deliver"):
-                report.stages.append(_skip(store, day, stage, "no announcement on this day: nothing is sent"))
+                report.stages.append(_skip(store, day, stage, f"{why}: nothing is sent"))
             return report
         if not digests and "rank" in done:  # resumed after ranking: the picks are stored
             digests = _stored_digests(store, day)
