@@ -142,6 +142,7 @@ class Settings(BaseSettings):
     web_login_window_s: int = 15 * 60
     web_regenerate_limit: int = 5  # briefing regenerations per user per window (each may cost an LLM call)
     web_regenerate_window_s: int = 60 * 60
+    web_invitation_lifetime_s: int = 7 * 24 * 3600  # how long an admin's one-time sign-up link stays open
     # `serve` runs run-daily on this cron schedule, in UTC ("min hour day month weekday"); empty: no schedule.
     # Default: 02:30 UTC Mon-Fri, after arXiv's 20:00 US Eastern announcement — 10:30 in China.
     daily_schedule: str = "30 2 * * 1-5"

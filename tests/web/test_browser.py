@@ -230,3 +230,63 @@ def test_saved_settings_and_api_docs_pages(page: Any) -> None:
     page.goto("/api/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
     shoot(page, "14-api-docs")
+
+
+def test_radar_map_shows_picks_and_seeds_with_titles_on_hover(page: Any) -> None:
+    page.goto("/radars")
+    page.click("ul.radar-list a:has-text('编辑')")
+    page.locator("#map svg.map-svg circle.pt-pick").first.wait_for()
+    assert page.locator("#map circle.pt-paper").count() > 50
+    title = page.locator("#map circle.pt-pick title").first.text_content() or ""
+    assert title.startswith("#")
+    page.locator("#map").scroll_into_view_if_needed()
+    shoot(page, "15-radar-map")
+
+
+def test_import_a_bibtex_library_into_a_radar(page: Any, tmp_path: Path) -> None:
+    library = tmp_path / "mine.bib"
+    library.write_text(
+        "@misc{a, title = {Vision transformers need registers}, year = {2023}}\n@misc{broken, year = {2020}}\n"
+    )
+    page.goto("/radars")
+    page.click("ul.radar-list a:has-text('编辑')")
+    page.set_input_files("form.import-form input[name=library]", str(library))
+    page.click("form.import-form button[type=submit]")
+    page.wait_for_selector(".import-report")
+    assert "line 2" in page.locator("ul.import-problems").inner_text()
+    page.locator("#import").scroll_into_view_if_needed()
+    shoot(page, "16-radar-import")
+
+
+def test_search_with_filters_and_paper_page_related(page: Any) -> None:
+    page.goto("/search")
+    page.fill("input[name=q]", "learning")
+    page.select_option("select[name=source]", "arxiv")
+    page.fill("input[name=category]", "cs.CV")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("ol.papers mark")
+    assert "category=cs.CV" in page.url
+    shoot(page, "17-search-filters")
+    page.locator("ol.papers article.paper h2.title a").first.click()
+    page.wait_for_selector("section.related")
+    page.locator("section.related").scroll_into_view_if_needed()
+    shoot(page, "18-paper-related")
+
+
+def test_admin_invites_and_the_invited_person_signs_up(page: Any, browser_page: Any) -> None:
+    page.goto("/settings")
+    page.fill("input[name=note]", "alice")
+    page.click("form.invite-create-form button[type=submit]")
+    link = page.locator("code.invite-url").inner_text()
+    page.locator("#invitations").scroll_into_view_if_needed()
+    shoot(page, "19-settings-invitation")
+    guest = page.context.browser.new_context(locale="en-GB")
+    tab = guest.new_page()
+    tab.goto(link)
+    tab.fill("input[name=name]", "alice")
+    tab.fill("input[name=password]", PASSWORD)
+    tab.fill("input[name=password_again]", PASSWORD)
+    tab.click("form.invite-form button[type=submit]")
+    tab.wait_for_selector("span.who:has-text('alice')")
+    shoot(tab, "20-invited-signed-in")
+    guest.close()

@@ -19,6 +19,7 @@ from academichub.errors import InputError
 from academichub.ingest.normalize import key_for_reference
 from academichub.models import FeedbackKind, Paper, Radar
 from academichub.pipeline.digest import build_digest, embed_papers
+from academichub.pipeline.library_seeds import seeds_from_library
 from academichub.rank.embedders import embedder_named
 from academichub.rank.radar_checks import radar_problems
 from academichub.sources.library import read_library
@@ -195,17 +196,10 @@ def _save(store: Store, base: Radar, fields: dict[str, object]) -> Radar:
 
 def _import_library(store: Store, radar: Radar, path: Path) -> Radar:
     library = read_library(path)
-    keys, texts = list(radar.seeds), list(radar.seed_texts)
-    for entry in library.entries:
-        key = f"arxiv:{entry.arxiv_id}" if entry.arxiv_id else (f"doi:{entry.doi}" if entry.doi else None)
-        if key and store.paper_by_key(key) is not None:
-            keys.append(key)
-        elif entry.title:
-            texts.append(f"{entry.title}. {entry.abstract}".strip())
     for problem in library.problems:
         click.echo(f"{path.name}: {problem}", err=True)
     click.echo(f"Imported {len(library.entries)} entries from {path.name} ({library.format}).", err=True)
-    return replace(radar, seeds=tuple(dict.fromkeys(keys)), seed_texts=tuple(dict.fromkeys(texts)))
+    return seeds_from_library(store, radar, library)
 
 
 def _seed_key(store: Store, ref: str) -> str:

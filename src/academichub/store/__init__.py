@@ -17,15 +17,27 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.models import Briefing, FeedbackKind, FetchRun, Paper, Radar, Reason
-from academichub.store import accounts, briefings, listing, papers, radars, runs, tokens
+from academichub.store import accounts, briefings, invitations, listing, papers, radars, runs, tokens
 from academichub.store.accounts import Pick, User, WebSession
 from academichub.store.db import Connection, connect_sqlite
+from academichub.store.invitations import Invitation
 from academichub.store.listing import SearchHit
 from academichub.store.papers import SaveOutcome
 from academichub.store.runs import SourceState
 from academichub.store.tokens import ApiToken
 
-__all__ = ["ApiToken", "Pick", "SaveOutcome", "SearchHit", "SourceState", "Store", "User", "WebSession", "open_store"]
+__all__ = [
+    "ApiToken",
+    "Invitation",
+    "Pick",
+    "SaveOutcome",
+    "SearchHit",
+    "SourceState",
+    "Store",
+    "User",
+    "WebSession",
+    "open_store",
+]
 
 
 def _now() -> str:
@@ -81,8 +93,37 @@ class Store:
         with self._db.transaction() as conn:
             papers.fold_papers(conn, keep_id, folded_ids)
 
-    def search(self, query: str, *, limit: int = 20, offset: int = 0, raw: bool = False) -> list[SearchHit]:
-        return listing.search_papers(self._conn, query, limit=limit, offset=offset, raw=raw)
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        raw: bool = False,
+        source: str | None = None,
+        category: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> list[SearchHit]:
+        return listing.search_papers(
+            self._conn, query, limit=limit, offset=offset, raw=raw,
+            source=source, category=category, since=since, until=until,
+        )  # fmt: skip
+
+    def search_facets(self, *, max_categories: int = 200) -> tuple[list[str], list[str]]:
+        return listing.search_facets(self._conn, max_categories=max_categories)
+
+    def recent_days(self, *, limit: int = 30) -> list[dt.date]:
+        return listing.recent_days(self._conn, limit=limit)
+
+    def newest_paper_id(self) -> int:
+        return listing.newest_paper_id(self._conn)
+
+    def vector_count(self, model: str) -> int:
+        return listing.vector_count(self._conn, model)
+
+    def all_vectors(self, model: str) -> tuple[list[int], NDArray[np.float32]]:
+        return listing.all_vectors(self._conn, model)
 
     def title_candidates(self, title: str, *, limit: int = 5) -> list[Paper]:
         return listing.title_candidates(self._conn, title, limit=limit)
@@ -263,6 +304,38 @@ class Store:
     def delete_session(self, token_hash: str) -> None:
         with self._db.transaction() as conn:
             accounts.delete_session(conn, token_hash)
+
+    # invitations (the web layer makes tokens; only hashes are stored)
+    def create_invitation(
+        self,
+        token_hash: str,
+        created_by: int,
+        lifetime: dt.timedelta,
+        *,
+        note: str = "",
+        now: dt.datetime | None = None,
+    ) -> Invitation:
+        moment = now or dt.datetime.now(dt.UTC)
+        with self._db.transaction() as conn:
+            return invitations.create_invitation(conn, token_hash, created_by, note, moment, moment + lifetime)
+
+    def open_invitation(self, token_hash: str, *, now: dt.datetime | None = None) -> Invitation | None:
+        return invitations.open_invitation(self._conn, token_hash, now or dt.datetime.now(dt.UTC))
+
+    def list_invitations(self, created_by: int, *, limit: int = 50) -> list[Invitation]:
+        return invitations.list_invitations(self._conn, created_by, limit=limit)
+
+    def redeem_invitation(
+        self, token_hash: str, name: str, password_hash: str, language: str, *, now: dt.datetime | None = None
+    ) -> User:
+        """Spend the invitation and create its account atomically. Raises: InputError (spent/expired/name taken)."""
+        with self._db.transaction() as conn:
+            moment = now or dt.datetime.now(dt.UTC)
+            return invitations.redeem_invitation(conn, token_hash, moment, name, password_hash, language)
+
+    def delete_invitation(self, created_by: int, invitation_id: int) -> bool:
+        with self._db.transaction() as conn:
+            return invitations.delete_invitation(conn, created_by, invitation_id)
 
     def picks_for_paper(self, paper_id: int, *, user_id: int) -> list[Pick]:
         return accounts.picks_for_paper(self._conn, user_id, paper_id)

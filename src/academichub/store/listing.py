@@ -12,6 +12,9 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from academichub.errors import SearchSyntaxError
 from academichub.models import Paper
 from academichub.store.papers import ids_for_keys, papers_by_ids
@@ -34,24 +37,96 @@ def safe_match_query(text: str) -> str:
 
 
 def search_papers(
-    conn: sqlite3.Connection, query: str, *, limit: int = 20, offset: int = 0, raw: bool = False
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    raw: bool = False,
+    source: str | None = None,
+    category: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> list[SearchHit]:
-    """Best-matching papers first. Raises: SearchSyntaxError for bad raw syntax or an empty query."""
+    """Best-matching papers first, optionally only one source kind ('arxiv' matches 'arxiv-rss'), one category,
+    and first announced within [since, until]. Raises: SearchSyntaxError for bad raw syntax or an empty query."""
     match = query if raw else safe_match_query(query)
     if not match.strip():
         raise SearchSyntaxError("search query has no words to look for")
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    where, params = _search_filters(source, category, since, until)
     try:
         rows = conn.execute(
-            f"SELECT rowid, bm25(papers_fts, {weights}) AS score, "
-            "snippet(papers_fts, 1, '[[', ']]', '…', 24) FROM papers_fts WHERE papers_fts MATCH ? "
-            "AND rowid NOT IN (SELECT id FROM papers WHERE deleted = 1) ORDER BY score LIMIT ? OFFSET ?",
-            (match, limit, offset),
+            # CROSS JOIN keeps the FTS match as the outer loop: filters never make it probe every paper
+            f"SELECT papers_fts.rowid, bm25(papers_fts, {weights}) AS score, "
+            "snippet(papers_fts, 1, '[[', ']]', '…', 24) FROM papers_fts CROSS JOIN papers p "
+            f"ON p.id = papers_fts.rowid WHERE papers_fts MATCH ? AND {where} ORDER BY score LIMIT ? OFFSET ?",
+            (match, *params, limit, offset),
         ).fetchall()
     except sqlite3.OperationalError as exc:
         raise SearchSyntaxError(f"cannot search for {query!r}: {exc}") from exc
     papers = papers_by_ids(conn, [r[0] for r in rows])
     return [SearchHit(papers[r[0]], float(r[1]), str(r[2])) for r in rows if r[0] in papers]
+
+
+def _search_filters(
+    source: str | None, category: str | None, since: dt.date | None, until: dt.date | None
+) -> tuple[str, list[object]]:
+    where = ["p.deleted = 0"]
+    params: list[object] = []
+    if source:
+        where.append("(p.source = ? OR p.source LIKE ? ESCAPE '\\')")
+        escaped = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params += [source, escaped + "-%"]
+    if category:
+        where.append("EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = p.id AND c.category = ?)")
+        params.append(category)
+    if since is not None:
+        where.append("p.first_announced >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        where.append("p.first_announced < ?")
+        params.append((until + dt.timedelta(days=1)).isoformat())
+    return " AND ".join(where), params
+
+
+def search_facets(conn: sqlite3.Connection, *, max_categories: int = 200) -> tuple[list[str], list[str]]:
+    """What the search filters can offer: every stored source name, and the most used categories."""
+    sources = [str(r[0]) for r in conn.execute("SELECT DISTINCT source FROM papers WHERE deleted = 0 ORDER BY 1")]
+    categories = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT category FROM paper_categories GROUP BY category ORDER BY COUNT(*) DESC, category LIMIT ?",
+            (max_categories,),
+        )
+    ]
+    return sources, categories
+
+
+def newest_paper_id(conn: sqlite3.Connection) -> int:
+    """The highest paper id (0 when empty): changes whenever a paper is added."""
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM papers").fetchone()[0])
+
+
+def vector_count(conn: sqlite3.Connection, model: str) -> int:
+    """How many papers have a stored vector of `model` (cheap: tells a cached matrix when to reload)."""
+    return int(conn.execute("SELECT COUNT(*) FROM paper_vectors WHERE model = ?", (model,)).fetchone()[0])
+
+
+def all_vectors(conn: sqlite3.Connection, model: str) -> tuple[list[int], NDArray[np.float32]]:
+    """Every live paper's stored vector of `model`: (ids, one row each), ordered by id."""
+    ids: list[int] = []
+    rows: list[NDArray[np.float32]] = []
+    for pid, blob in conn.execute(
+        "SELECT v.paper_id, v.vector FROM paper_vectors v JOIN papers p ON p.id = v.paper_id "
+        "WHERE v.model = ? AND p.deleted = 0 ORDER BY v.paper_id",
+        (model,),
+    ):
+        ids.append(int(pid))
+        rows.append(np.frombuffer(blob, dtype="<f4"))
+    if not rows:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return ids, np.vstack(rows).astype(np.float32, copy=False)
 
 
 def title_candidates(conn: sqlite3.Connection, title: str, *, limit: int = 5) -> list[Paper]:
@@ -106,6 +181,17 @@ def announcement_days(conn: sqlite3.Connection, *, limit: int = 30) -> list[tupl
         "SELECT day, COUNT(DISTINCT paper_id) FROM announcements GROUP BY day ORDER BY day DESC LIMIT ?", (limit,)
     ).fetchall()
     return [(dt.date.fromisoformat(d), int(n)) for d, n in rows]
+
+
+def recent_days(conn: sqlite3.Connection, *, limit: int = 30) -> list[dt.date]:
+    """The most recent days with announcements, newest first: one index seek per day, not a scan of them all."""
+    rows = conn.execute(
+        "WITH RECURSIVE d(day) AS (SELECT MAX(day) FROM announcements UNION ALL "
+        "SELECT (SELECT MAX(a.day) FROM announcements a WHERE a.day < d.day) FROM d WHERE d.day IS NOT NULL) "
+        "SELECT day FROM d WHERE day IS NOT NULL LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [dt.date.fromisoformat(str(r[0])) for r in rows]
 
 
 def count_papers(conn: sqlite3.Connection) -> int:

@@ -313,6 +313,22 @@ def m006_user_email() -> str:
     """
 
 
+def m007_invitations() -> str:
+    """One-time sign-up links made by an admin: only the token's SHA-256 is kept; used once, then spent."""
+    return """
+        CREATE TABLE invitations (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_by INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            used_by INTEGER REFERENCES users(id) ON DELETE SET NULL
+        );
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     m001_papers_sources_runs,
     m002_users_radars_feedback_vectors,
@@ -320,6 +336,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     m004_accounts,
     m005_api_tokens,
     m006_user_email,
+    m007_invitations,
 ]
 
 

@@ -24,6 +24,8 @@ from academichub.errors import AcademicHubError
 from academichub.store import open_store
 from academichub.web import security
 from academichub.web.deps import LoginRequired, check_csrf, render
+from academichub.web.limits import BodyLimit
+from academichub.web.related import VectorIndex
 from academichub.web.routes import (
     api,
     auth,
@@ -31,7 +33,9 @@ from academichub.web.routes import (
     daily,
     docs,
     feeds,
+    invitations,
     papers,
+    radar_library,
     radars,
     saved,
     search,
@@ -71,9 +75,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.login_throttle = security.LoginThrottle(settings.web_login_attempts, settings.web_login_window_s)
     app.mount("/static", StaticFiles(directory=package / "static"), name="static")
     app.state.regenerate_limit = security.LoginThrottle(settings.web_regenerate_limit, settings.web_regenerate_window_s)
-    for module in (auth, daily, briefing, search, papers, sources, radars, feeds, saved, settings_routes, docs):
+    app.state.vector_index = VectorIndex()
+    routers = (auth, invitations, daily, briefing, search, papers, sources, radars, radar_library)
+    for module in (*routers, feeds, saved, settings_routes, docs):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router)
+    app.add_middleware(BodyLimit)  # inside the security middleware, so its 413 gets the headers too
     app.middleware("http")(security.security_middleware(settings))
     _add_error_handlers(app)
     return app

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from academichub.web.i18n_pages import PAGE_MESSAGES
+from academichub.web.i18n_tools import TOOL_MESSAGES
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -283,8 +284,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-for _lang, _table in PAGE_MESSAGES.items():
-    MESSAGES[_lang].update(_table)
+for _extra in (PAGE_MESSAGES, TOOL_MESSAGES):
+    for _lang, _table in _extra.items():
+        MESSAGES[_lang].update(_table)
 
 
 def pick_language(account_language: str | None, cookie_language: str | None, accept_language: str | None) -> str:

@@ -66,7 +66,7 @@ def daily_page(
 ) -> Response:
     radars = store.list_radars(user_id=user.id)
     chosen = pick_radar(store, user.id, radars, radar)
-    days = [d for d, _ in store.announcement_days(limit=DAYS_LOOKED_BACK)]
+    days = store.recent_days(limit=DAYS_LOOKED_BACK)
     wanted = parse_day(day) or (days[0] if days else None)
     context: dict[str, object] = {"radars": radars, "radar": chosen, "day": wanted, "days": days, "source": source}
     if wanted is None:

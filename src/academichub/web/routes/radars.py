@@ -13,10 +13,13 @@ from academichub.errors import InputError
 from academichub.ingest.normalize import key_for_reference
 from academichub.models import Radar
 from academichub.rank.radar_checks import radar_problems
+from academichub.sources.library import MAX_LIBRARY_BYTES
 from academichub.store import Store
 from academichub.web.deps import EmbedderDep, StoreDep, UserDep, render
 from academichub.web.paper_view import paper_card
 from academichub.web.preview import preview_radar
+from academichub.web.radar_map import build_radar_map
+from academichub.web.routes.daily import parse_day
 from academichub.web.routes.settings import daily_size_default
 
 router = APIRouter()
@@ -97,11 +100,28 @@ def radar_new(request: Request, store: StoreDep, user: UserDep) -> Response:
     return render(request, "radar_edit.html", {"radar": Radar(name="", user_id=user.id, size=size), "problems": []})
 
 
+def editor_context(store: Store, radar: Radar, user_id: int) -> dict[str, object]:
+    """What the editor page of a saved radar shows besides the form."""
+    feeds = store.list_tokens(user_id, "feed", radar_id=radar.id) if radar.id is not None else []
+    return {"radar": radar, "problems": [], "feeds": feeds, "max_library_mib": MAX_LIBRARY_BYTES // 2**20}
+
+
 @router.get("/radars/{radar_id}")
 def radar_edit(request: Request, store: StoreDep, user: UserDep, radar_id: int) -> Response:
+    return render(request, "radar_edit.html", editor_context(store, owned_radar(store, user.id, radar_id), user.id))
+
+
+@router.get("/radars/{radar_id}/map")
+def radar_map(
+    request: Request, store: StoreDep, user: UserDep, embedder: EmbedderDep, radar_id: int, day: str | None = None
+) -> Response:
+    """The day's papers in 2-D with the radar's picks and seeds marked: a partial for htmx, else a page."""
     radar = owned_radar(store, user.id, radar_id)
-    feeds = store.list_tokens(user.id, "feed", radar_id=radar_id)
-    return render(request, "radar_edit.html", {"radar": radar, "problems": [], "feeds": feeds})
+    days = store.announcement_days(limit=1)
+    wanted = parse_day(day) or (days[0][0] if days else None)
+    context = {"radar": radar, "map": build_radar_map(store, embedder, radar, wanted)}
+    is_htmx = request.headers.get("hx-request") == "true"
+    return render(request, "_partials/radar_map.html" if is_htmx else "radar_map.html", context)
 
 
 def _save(request: Request, store: Store, base: Radar, form: RadarForm) -> Response:

@@ -1,30 +1,70 @@
-"""Full-text search over every stored paper, paginated, with highlighted snippets."""
+"""Full-text search over every stored paper: filters (source, category, date range), pages, highlighted snippets."""
 
 from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from academichub.errors import SearchSyntaxError
+from academichub.store import Store
 from academichub.web.deps import StoreDep, UserDep, render
-from academichub.web.paper_view import highlight_snippet, paper_card
+from academichub.web.paper_view import highlight_snippet, paper_card, source_kind
+from academichub.web.routes.daily import parse_day
 
 router = APIRouter()
 PAGE_SIZE = 20
 MAX_PAGE = 500
 MAX_QUERY_CHARS = 500
+MAX_FILTER_CHARS = 100
+FACETS_TTL_S = 300.0  # the filter menus scan the tables; they change only when papers arrive
+
+
+def search_facets(request: Request, store: Store) -> tuple[list[str], list[str]]:
+    """(source kinds, categories) for the filter menus, cached per process for FACETS_TTL_S."""
+    cached: tuple[float, list[str], list[str]] | None = getattr(request.app.state, "search_facets", None)
+    if cached is None or time.monotonic() - cached[0] > FACETS_TTL_S:
+        sources, categories = store.search_facets()
+        cached = (time.monotonic(), sorted({source_kind(s) for s in sources}), categories)
+        request.app.state.search_facets = cached
+    return cached[1], cached[2]
 
 
 @router.get("/search")
-def search_page(request: Request, store: StoreDep, user: UserDep, q: str = "", page: int = 1) -> Response:
+def search_page(
+    request: Request,
+    store: StoreDep,
+    user: UserDep,
+    q: str = "",
+    page: int = 1,
+    source: str = "",
+    category: str = "",
+    since: str = "",
+    until: str = "",
+) -> Response:
     """User words are quoted term by term, so FTS syntax (`"`, `NEAR(`, `*`) is searched for, never run."""
     query = q.strip()[:MAX_QUERY_CHARS]
     page = min(max(page, 1), MAX_PAGE)
-    context: dict[str, object] = {"q": query, "page": page, "results": [], "has_next": False, "error": None}
+    source, category = source.strip()[:MAX_FILTER_CHARS], category.strip()[:MAX_FILTER_CHARS]
+    start, end = parse_day(since.strip()), parse_day(until.strip())
+    filters = {"source": source, "category": category, "since": start.isoformat() if start else "",
+               "until": end.isoformat() if end else ""}  # fmt: skip
+    sources, categories = search_facets(request, store)
+    page_query = urlencode({"q": query, **{k: v for k, v in filters.items() if v}})
+    context: dict[str, object] = {"q": query, "page": page, "results": [], "has_next": False, "error": None,
+                                  "filters": filters, "sources": sources, "categories": categories,
+                                  "page_query": page_query}  # fmt: skip
+    if (since.strip() and start is None) or (until.strip() and end is None):
+        return render(request, "search.html", {**context, "error": "search_bad_date"}, status_code=400)
     if not query:
         return render(request, "search.html", context)
     try:
-        hits = store.search(query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+        hits = store.search(
+            query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
+            source=source or None, category=category or None, since=start, until=end,
+        )  # fmt: skip
     except SearchSyntaxError:
         return render(request, "search.html", {**context, "error": "search_bad"}, status_code=400)
     results = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated
 
@@ -39,7 +40,8 @@ def llm_facts(settings: Settings) -> dict[str, str | bool]:
     return {"provider": name, "model": model, "has_key": bool(settings.llm_api_key.get_secret_value())}
 
 
-def _page(request: Request, store: Store, settings: Settings, user: User, **extra: object) -> Response:
+def settings_page_response(request: Request, store: Store, settings: Settings, user: User, **extra: object) -> Response:
+    """The Settings page; `extra` adds one-time values (a new API token, a new invitation link)."""
     context: dict[str, object] = {
         "llm": llm_facts(settings),
         "daily_size": daily_size_default(store, user.id),
@@ -47,6 +49,10 @@ def _page(request: Request, store: Store, settings: Settings, user: User, **extr
         "tokens": store.list_tokens(user.id, "api"),
         "schedule": settings.daily_schedule,
         "new_token": None,
+        "new_invitation": None,
+        "invitations": store.list_invitations(user.id) if user.is_admin else [],
+        "now": dt.datetime.now(dt.UTC),
+        "open_registration": settings.web_open_registration,
         "saved": False,
         **extra,
     }
@@ -58,7 +64,7 @@ EMAIL_SHAPE = re.compile(r"[^@\s<>\r\n]+@[^@\s<>\r\n]+\.[^@\s<>\r\n]+")
 
 @router.get("/settings")
 def settings_page(request: Request, store: StoreDep, settings: SettingsDep, user: UserDep) -> Response:
-    return _page(request, store, settings, user, saved=request.query_params.get("saved") == "1")
+    return settings_page_response(request, store, settings, user, saved=request.query_params.get("saved") == "1")
 
 
 @router.post("/settings")
@@ -93,7 +99,7 @@ def create_api_token(
         raise HTTPException(400, f"at most {MAX_TOKENS_PER_USER} API tokens; revoke one first")
     token = API_TOKEN_PREFIX + security.new_token()
     store.create_token(user.id, security.token_hash(token), "api", label=label.strip() or "script")
-    return _page(request, store, settings, user, new_token=token)
+    return settings_page_response(request, store, settings, user, new_token=token)
 
 
 @router.post("/settings/tokens/{token_id}/delete")
