@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from academichub.config import Settings
 from academichub.store import Store, open_store
 from academichub.web.app import create_app
-from web.demo_site import seed_demo_home
+from web_demo_site import seed_demo_home
 
 
 @pytest.fixture(scope="session")

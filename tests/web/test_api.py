@@ -10,7 +10,7 @@ from academichub.config import Settings
 from academichub.store import Store
 from academichub.web import security
 from academichub.web.app import create_app
-from web.demo_site import PASSWORD, csrf_from, sign_up
+from web_demo_site import PASSWORD, csrf_from, sign_up
 
 
 def make_token(client: TestClient, csrf: str, label: str = "script") -> str:

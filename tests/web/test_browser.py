@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from web.demo_site import PASSWORD, seed_demo_home
+from web_demo_site import PASSWORD, seed_demo_home
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

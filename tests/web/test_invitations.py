@@ -12,7 +12,7 @@ from academichub.config import Settings
 from academichub.store import Store
 from academichub.web import security
 from academichub.web.app import create_app
-from web.demo_site import PASSWORD, csrf_from, sign_up
+from web_demo_site import PASSWORD, csrf_from, sign_up
 
 INVITE = re.compile(r'<code class="invite-url">http://testserver/invite/([A-Za-z0-9_-]+)</code>')
 

@@ -14,7 +14,7 @@ from academichub.models import FeedbackKind
 from academichub.store import Store
 from academichub.web import security
 from academichub.web.app import create_app
-from web.demo_site import PASSWORD, csrf_from, sign_up
+from web_demo_site import PASSWORD, csrf_from, sign_up
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

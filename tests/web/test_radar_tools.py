@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from academichub.store import Store
 from academichub.web.limits import MAX_REQUEST_BODY_BYTES
-from web.demo_site import sign_up
+from web_demo_site import sign_up
 
 LIBRARY = Path(__file__).resolve().parents[1] / "fixtures" / "library" / "zotero.bib"
 

@@ -11,7 +11,7 @@ from academichub.models import FeedbackKind, RunStatus
 from academichub.store import Store
 from academichub.web import security
 from academichub.web.app import create_app
-from web.demo_site import PASSWORD, csrf_from, sign_up
+from web_demo_site import PASSWORD, csrf_from, sign_up
 
 
 def radar_ids(store: Store, user_id: int = 1) -> list[int]:
