@@ -11,7 +11,7 @@ from rich.table import Table
 
 from academichub.cli.context import AppContext, pass_app
 from academichub.cli.render import print_json
-from academichub.pipeline.daily import stage_records
+from academichub.pipeline.daily import StageRecord, stage_records
 from academichub.pipeline.daily_job import announcement_day, run_configured_daily
 
 
@@ -43,7 +43,7 @@ def runs(app: AppContext, day: dt.datetime | None, fmt: str) -> None:
         Console().print(_table(when, records))
 
 
-def _table(day: dt.date, records: list) -> Table:  # type: ignore[type-arg]
+def _table(day: dt.date, records: list[StageRecord]) -> Table:
     table = Table("stage", "status", "started", "finished", "counts", "error / note", title=f"run-daily {day}")
     for r in records:
         counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())
