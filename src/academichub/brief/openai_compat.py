@@ -7,7 +7,6 @@ key never appears in a message (SecretStr in Settings, redacted from provider er
 
 from __future__ import annotations
 
-import email.utils
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from academichub.brief.providers import Completion, CompletionRequest, register_
 from academichub.brief.tokens import estimate_messages, estimate_tokens
 from academichub.config import Settings
 from academichub.errors import BriefingError, ConfigError
+from academichub.sources.http import parse_retry_after_s as retry_after_s
 
 RETRYABLE = frozenset({"timeout", "rate_limited", "server", "connection"})
 LOCAL_PLACEHOLDER_KEY = "not-needed"  # local servers ignore the key; the SDK insists on one
@@ -171,21 +171,6 @@ class OpenAICompatibleProvider:
             tokens_estimated=usage is None,
             finish_reason=choice.finish_reason or "stop",
         )
-
-
-def retry_after_s(value: str | None) -> float | None:
-    """Retry-After as seconds: delta-seconds or an HTTP date; None when absent or unreadable."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _factory(preset: Preset) -> Callable[[Settings], OpenAICompatibleProvider]:

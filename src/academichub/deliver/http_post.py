@@ -8,7 +8,6 @@ bounded number of times; 429/503 wait for Retry-After (capped). Redirects are ne
 
 from __future__ import annotations
 
-import email.utils
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +21,7 @@ import httpx
 
 from academichub.config import Settings
 from academichub.errors import BlockedAddressError, DeliveryError
+from academichub.sources.http import parse_retry_after_s as retry_after_s
 from academichub.sources.http_guard import GuardedBackend, check_url, request_deadline
 
 MAX_REPLY_BYTES = 1024 * 1024
@@ -50,20 +50,6 @@ def redact_target(url: str) -> str:
     """What errors and logs may show of a webhook URL: scheme and host only (path and query carry tokens)."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.hostname or '?'}/…"
-
-
-def retry_after_s(value: str | None) -> float | None:
-    """Retry-After in seconds (delta-seconds or HTTP-date), None when absent or unreadable."""
-    if not value or not value.strip():
-        return None
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def _with_params(url: str, params: Mapping[str, str] | None) -> httpx.URL:

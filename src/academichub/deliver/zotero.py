@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from academichub.config import Settings
-from academichub.deliver.http_post import PostClient, retry_after_s
+from academichub.deliver.http_post import PostClient
 from academichub.deliver.names import split_name
 from academichub.errors import DeliveryError
 from academichub.models import Paper
+from academichub.sources.http import parse_retry_after_s as retry_after_s
 
 ZOTERO_BATCH_ITEMS = 50
 ZOTERO_API_VERSION = "3"
