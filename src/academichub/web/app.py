@@ -72,6 +72,9 @@ def create_app(settings: Settings) -> FastAPI:
     package = Path(str(files(WEB_PACKAGE)))
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=package / "templates")
+    # Templates ship inside the package and never change while serving: skip the per-include mtime checks
+    # (a stat for every card's partial) that auto_reload does.
+    app.state.templates.env.auto_reload = False
     app.state.login_throttle = security.LoginThrottle(settings.web_login_attempts, settings.web_login_window_s)
     app.mount("/static", StaticFiles(directory=package / "static"), name="static")
     app.state.regenerate_limit = security.LoginThrottle(settings.web_regenerate_limit, settings.web_regenerate_window_s)
