@@ -9,8 +9,10 @@ endless chunked bodies, slowloris, truncated bodies, redirect chains and loops,
 from __future__ import annotations
 
 import gzip
+import shutil
 import socket
 import ssl
+import subprocess
 import threading
 import time
 import zlib
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BufferedIOBase
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -286,3 +289,22 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def self_signed_tls(folder: Path) -> tuple[Path, ssl.SSLContext]:
+    """A throwaway certificate for 127.0.0.1 (openssl CLI) and a server context using it; skips without openssl."""
+    import pytest
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl command not available to make a self-signed certificate")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        + ["-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return cert, context

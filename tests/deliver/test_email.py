@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import ssl
 import subprocess
 import sys
 from email import message_from_bytes, policy
@@ -17,6 +15,7 @@ from academichub.deliver import compose_digest_email, email_idempotency_key, sen
 from academichub.deliver.email import EMAIL_JOB
 from academichub.errors import DeliveryError, InputError
 from digest_builders import DAY, make_digest, make_paper
+from loopback import self_signed_tls
 from smtp_loopback import RecordingHandler, free_port
 
 UNSUBSCRIBE = "https://hub.example.org/unsubscribe?token=abc123"
@@ -185,24 +184,8 @@ def test_no_smtp_host_is_a_clear_error(tmp_path):
         send_digest_email(settings, compose([make_digest(1)], settings))
 
 
-def _self_signed(tmp_path):
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl command not available to make a self-signed certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        + ["-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"]
-        + ["-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True,
-        capture_output=True,
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    return cert, context
-
-
 def test_starttls_and_login_and_password_kept_out_of_errors(tmp_path):
-    cert, context = _self_signed(tmp_path)
+    cert, context = self_signed_tls(tmp_path)
     handler = RecordingHandler()
 
     def authenticate(server, session, envelope, mechanism, auth_data):

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-import shutil
-import ssl
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -15,7 +12,7 @@ import pytest
 from academichub.config import Settings
 from academichub.errors import BlockedAddressError, FetchError, RateLimitedError, TooLargeError
 from academichub.sources.http import HttpClient, redact_url, resolve_redirect
-from loopback import LoopbackServer, RecordedRequest, free_port
+from loopback import LoopbackServer, RecordedRequest, free_port, self_signed_tls
 
 MIB = 1024 * 1024
 
@@ -128,18 +125,7 @@ def test_https_to_http_downgrade_is_refused():
 
 
 def test_untrusted_certificate_fails_closed_without_retry(tmp_path, settings):
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl command not available to make a self-signed certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        + ["-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"]
-        + ["-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True,
-        capture_output=True,
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
+    _, context = self_signed_tls(tmp_path)
     with LoopbackServer(tls_context=context) as server, HttpClient(settings) as client:
         server.add("/feed", b"<feed/>")
         with pytest.raises(FetchError, match="TLS"):
