@@ -43,3 +43,16 @@ def test_unknown_settings_are_refused(tmp_path, monkeypatch):
     (tmp_path / "config.toml").write_text("contact_emial = 'typo@example.org'\n")
     with pytest.raises(ConfigError, match="contact_emial"):
         load_settings()
+
+
+def test_the_readme_configuration_example_is_valid(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    example = next(b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "contact_email" in b)
+    (tmp_path / "config.toml").write_text(example)
+    monkeypatch.setenv("ACADEMICHUB_HOME", str(tmp_path))
+    settings = load_settings()
+    assert settings.contact_email == "you@example.org" and settings.webhooks[0].kind == "dingtalk"
+    assert settings.email_to == "you@example.org" and settings.llm_provider == "deepseek"
