@@ -8,7 +8,7 @@ import click
 
 from academichub.brief import BriefingOptions, known_providers, provider_named, resolve_provider_name, write_briefing
 from academichub.cli.context import AppContext, pass_app
-from academichub.cli.radar import _default_radar, _latest_day
+from academichub.cli.lookup import default_radar, latest_day
 from academichub.cli.render import print_json
 from academichub.cli.render_briefing import briefing_json, briefing_markdown
 from academichub.config import Settings
@@ -42,8 +42,8 @@ def brief(
     key the offline extractive provider writes it. A provider fault marks the briefing failed (exit code 1).
     """
     settings = app.settings
-    target = _default_radar(app.store, radar_name)
-    when = day.date() if day else _latest_day(app.store)
+    target = default_radar(app.store, radar_name)
+    when = day.date() if day else latest_day(app.store)
     embedder = embedder_named(settings.embedder)
     picks = stored_digest(app.store, target, when) or list(build_digest(app.store, embedder, target, when).items)
     papers = [s.paper for s in picks]

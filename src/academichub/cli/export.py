@@ -10,6 +10,7 @@ import click
 from pydantic import SecretStr
 
 from academichub.cli.context import AppContext, pass_app
+from academichub.cli.lookup import paper_from_reference, radar_named
 from academichub.config import WebhookKind, WebhookSpec
 from academichub.deliver import (
     EXPORT_FORMATS,
@@ -23,7 +24,6 @@ from academichub.deliver import (
 from academichub.deliver.sample import SAMPLE_BRIEFING, sample_digest
 from academichub.deliver.webhook_formats import PLATFORMS
 from academichub.errors import DeliveryError, InputError
-from academichub.ingest.normalize import key_for_reference
 from academichub.models import Paper
 from academichub.pipeline.digest import stored_digest
 from academichub.store import Store
@@ -79,12 +79,10 @@ def _papers_to_export(
     if query:
         return [hit.paper for hit in store.search(query, limit=limit)]
     if refs:
-        return [_paper(store, ref) for value in refs for ref in value.split(",") if ref.strip()]
+        return [paper_from_reference(store, ref) for value in refs for ref in value.split(",") if ref.strip()]
     if not radar_name or not day:
         raise InputError("a Curated Daily export needs both --radar NAME and --date YYYY-MM-DD")
-    radar = store.radar_by_name(radar_name)
-    if radar is None:
-        raise InputError(f"no radar named {radar_name!r}")
+    radar = radar_named(store, radar_name)
     items = stored_digest(store, radar, day)
     if not items:
         raise InputError(
@@ -92,17 +90,6 @@ def _papers_to_export(
             f"--date {day}` first"
         )
     return [item.paper for item in items]
-
-
-def _paper(store: Store, ref: str) -> Paper:
-    ref = ref.strip()
-    paper = store.paper_by_id(int(ref)) if ref.isdigit() else None
-    if paper is None:
-        key = key_for_reference(ref)
-        paper = store.paper_by_key(key) if key else None
-    if paper is None:
-        raise InputError(f"no stored paper {ref!r} (give its id, arXiv id or DOI)")
-    return paper
 
 
 @click.command("deliver-test")

@@ -13,11 +13,12 @@ from rich.console import Console
 from rich.progress import Progress
 
 from academichub.cli.context import AppContext, pass_app
+from academichub.cli.lookup import default_radar, latest_day, paper_from_reference, radar_named
 from academichub.cli.render import print_json
 from academichub.cli.render_digest import digest_json, digest_markdown, print_digest
 from academichub.errors import InputError
 from academichub.ingest.normalize import key_for_reference
-from academichub.models import FeedbackKind, Paper, Radar
+from academichub.models import FeedbackKind, Radar
 from academichub.pipeline.digest import build_digest, embed_papers
 from academichub.pipeline.library_seeds import seeds_from_library
 from academichub.rank.embedders import embedder_named
@@ -72,7 +73,7 @@ def radar_create(app: AppContext, /, name: str, **fields: object) -> None:
 @pass_app
 def radar_edit(app: AppContext, /, name: str, rename: str | None, **fields: object) -> None:
     """Change radar NAME: each given option replaces that field (imports add seeds)."""
-    current = _radar(app.store, name)
+    current = radar_named(app.store, name)
     if rename:
         current = replace(current, name=rename)
     saved = _save(app.store, current, fields)
@@ -99,7 +100,7 @@ def radar_list(app: AppContext, fmt: str) -> None:
 @pass_app
 def radar_show(app: AppContext, name: str, fmt: str) -> None:
     """Show every field of radar NAME."""
-    found = _radar(app.store, name)
+    found = radar_named(app.store, name)
     if fmt == "json":
         print_json(asdict(found))
         return
@@ -115,7 +116,7 @@ def radar_show(app: AppContext, name: str, fmt: str) -> None:
 @pass_app
 def radar_delete(app: AppContext, name: str, yes: bool) -> None:
     """Delete radar NAME with its feedback and daily history."""
-    found = _radar(app.store, name)
+    found = radar_named(app.store, name)
     if not yes:
         click.confirm(f"Delete radar {name!r} and its feedback?", abort=True)
     app.store.delete_radar(found.id or 0)
@@ -130,8 +131,8 @@ def radar_delete(app: AppContext, name: str, yes: bool) -> None:
 @pass_app
 def feedback(app: AppContext, paper_ref: str, kind: str, radar_name: str | None, undo: bool) -> None:
     """Tell a radar what you think of a paper: up, down, save or dismiss (PAPER_REF: id, arXiv id or DOI)."""
-    target = _default_radar(app.store, radar_name)
-    paper = _paper(app.store, paper_ref)
+    target = default_radar(app.store, radar_name)
+    paper = paper_from_reference(app.store, paper_ref)
     if undo:
         app.store.clear_feedback(target.id or 0, paper.id or 0, FeedbackKind(kind))
     else:
@@ -147,8 +148,8 @@ def feedback(app: AppContext, paper_ref: str, kind: str, radar_name: str | None,
 @pass_app
 def daily(app: AppContext, radar_name: str | None, day: dt.datetime | None, size: int | None, fmt: str) -> None:
     """The Curated Daily: the day's papers ranked for a radar, numbered, with why each was picked."""
-    target = _default_radar(app.store, radar_name)
-    when = day.date() if day else _latest_day(app.store)
+    target = default_radar(app.store, radar_name)
+    when = day.date() if day else latest_day(app.store)
     embedder = embedder_named(app.settings.embedder)
     with Progress(transient=True, disable=fmt != "table") as progress:
         task = progress.add_task("embedding new papers", total=None)
@@ -209,39 +210,3 @@ def _seed_key(store: Store, ref: str) -> str:
     if store.paper_by_key(key) is None:
         click.echo(f"note: seed {ref} is not stored yet; it will count once it is ingested", err=True)
     return key
-
-
-def _radar(store: Store, name: str) -> Radar:
-    found = store.radar_by_name(name)
-    if found is None:
-        names = ", ".join(r.name for r in store.list_radars()) or "none yet"
-        raise InputError(f"no radar named {name!r} (radars: {names})")
-    return found
-
-
-def _default_radar(store: Store, name: str | None) -> Radar:
-    if name:
-        return _radar(store, name)
-    radars = store.list_radars()
-    if len(radars) == 1:
-        return radars[0]
-    if not radars:
-        raise InputError("no radar yet: academichub radar create NAME --description '…'")
-    raise InputError(f"several radars ({', '.join(r.name for r in radars)}): choose one with --radar")
-
-
-def _paper(store: Store, ref: str) -> Paper:
-    paper = store.paper_by_id(int(ref)) if ref.isdigit() else None
-    if paper is None:
-        key = key_for_reference(ref)
-        paper = store.paper_by_key(key) if key else None
-    if paper is None:
-        raise InputError(f"no stored paper {ref!r} (give its number from `papers --format json`, arXiv id or DOI)")
-    return paper
-
-
-def _latest_day(store: Store) -> dt.date:
-    days = store.announcement_days(limit=1)
-    if not days:
-        raise InputError("no papers stored yet: run `academichub fetch` or `academichub ingest PATH`")
-    return days[0][0]
