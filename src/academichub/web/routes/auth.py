@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
+from academichub.config import Settings
 from academichub.errors import InputError
 from academichub.store import Store, User
 from academichub.web import security
@@ -68,16 +70,30 @@ def setup(
 ) -> Response:
     if store.has_accounts():
         raise HTTPException(403, "an administrator already exists")
-    name = name.strip()
+    return _create_account(
+        request, settings, store, (name, password, password_again), store.create_first_admin, "setup.html"
+    )
+
+
+def _create_account(
+    request: Request,
+    settings: Settings,
+    store: Store,
+    form: tuple[str, str, str],
+    create: Callable[[str, str, str], User],
+    template: str,
+) -> Response:
+    """Check the sign-up form, create the account with `create` and sign it in; else show the form again."""
+    name, password, password_again = form[0].strip(), form[1], form[2]
     problem = _new_account_problem(store, name, password, password_again)
     if problem is None:
         try:
-            user = store.create_first_admin(name, security.hash_password(password), request_language(request))
+            user = create(name, security.hash_password(password), request_language(request))
         except InputError:
             problem = "name_taken"
         else:
             return start_session(request, settings, store, user, "/")
-    return render(request, "setup.html", {"error": problem, "name": name}, status_code=400)
+    return render(request, template, {"error": problem, "name": name}, status_code=400)
 
 
 @router.get("/register")
@@ -98,16 +114,9 @@ def register(
 ) -> Response:
     if not settings.web_open_registration or not store.has_accounts():
         raise HTTPException(403, "registration is closed")
-    name = name.strip()
-    problem = _new_account_problem(store, name, password, password_again)
-    if problem is None:
-        try:
-            user = store.create_user(name, security.hash_password(password), request_language(request))
-        except InputError:
-            problem = "name_taken"
-        else:
-            return start_session(request, settings, store, user, "/")
-    return render(request, "register.html", {"error": problem, "name": name}, status_code=400)
+    return _create_account(
+        request, settings, store, (name, password, password_again), store.create_user, "register.html"
+    )
 
 
 @router.get("/login")
