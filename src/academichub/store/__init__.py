@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.models import Briefing, FeedbackKind, FetchRun, Paper, Radar, Reason
-from academichub.store import accounts, briefings, invitations, listing, papers, radars, runs, tokens
+from academichub.store import accounts, briefings, invitations, listing, page_state, papers, radars, runs, tokens
 from academichub.store.accounts import Pick, User, WebSession
 from academichub.store.db import Connection, connect_sqlite
 from academichub.store.invitations import Invitation
@@ -259,6 +259,19 @@ class Store:
 
     def digest_items(self, radar_id: int, day: dt.date) -> list[tuple[int, int, float, tuple[Reason, ...]]]:
         return radars.digest_items(self._conn, radar_id, day)
+
+    # cheap reads for the web pages' caches and navigation
+    def digest_state(self, radar_id: int, day: dt.date) -> str:
+        return page_state.digest_state(self._conn, radar_id, day)
+
+    def day_state(self, day: dt.date) -> str:
+        return page_state.day_state(self._conn, day)
+
+    def days_around(self, day: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        return page_state.days_around(self._conn, day)
+
+    def radar_names(self, *, user_id: int) -> list[tuple[int, str]]:
+        return page_state.radar_names(self._conn, user_id)
 
     # web accounts and sessions (hashing happens in the web layer; only hashes are stored)
     def has_accounts(self) -> bool:

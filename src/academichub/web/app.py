@@ -7,6 +7,8 @@ htmx requests that need a sign-in get an HX-Redirect instead of a page.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from academichub.config import Settings
 from academichub.errors import AcademicHubError
 from academichub.store import open_store
 from academichub.web import security
+from academichub.web.daily_view import ListCache
 from academichub.web.deps import LoginRequired, check_csrf, render
 from academichub.web.limits import BodyLimit
 from academichub.web.related import VectorIndex
@@ -42,6 +45,7 @@ from academichub.web.routes import (
     sources,
 )
 from academichub.web.routes import settings as settings_routes
+from academichub.web.store_pool import StorePool
 
 log = logging.getLogger(__name__)
 WEB_PACKAGE = "academichub.web"
@@ -60,7 +64,15 @@ def is_api(request: Request) -> bool:
 def create_app(settings: Settings) -> FastAPI:
     """The web app over the database named by `settings` (migrated here, once, before the first request)."""
     open_store(settings.resolved_database_url).close()
+    pool = StorePool(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="AcademicHub",
         version=__version__,
         description=API_DESCRIPTION,
@@ -71,6 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     package = Path(str(files(WEB_PACKAGE)))
     app.state.settings = settings
+    app.state.store_pool = pool
     app.state.templates = Jinja2Templates(directory=package / "templates")
     # Templates ship inside the package and never change while serving: skip the per-include mtime checks
     # (a stat for every card's partial) that auto_reload does.
@@ -79,6 +92,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=package / "static"), name="static")
     app.state.regenerate_limit = security.LoginThrottle(settings.web_regenerate_limit, settings.web_regenerate_window_s)
     app.state.vector_index = VectorIndex()
+    app.state.list_cache = ListCache()
     routers = (auth, invitations, daily, briefing, search, papers, sources, radars, radar_library)
     for module in (*routers, feeds, saved, settings_routes, docs):
         app.include_router(module.router, include_in_schema=False)

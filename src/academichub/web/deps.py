@@ -16,9 +16,10 @@ from starlette.responses import Response
 from academichub.config import Settings
 from academichub.rank.embed import Embedder
 from academichub.rank.embedders import embedder_named
-from academichub.store import Store, User, WebSession, open_store
+from academichub.store import Store, User, WebSession
 from academichub.web import security
 from academichub.web.i18n import LANGUAGES, pick_language, translator
+from academichub.web.store_pool import StorePool
 
 LANG_COOKIE = "ah_lang"
 
@@ -27,7 +28,7 @@ class LoginRequired(Exception):
     """Raised by UserDep for anonymous visitors; the app turns it into a redirect to sign-in or first-run setup."""
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:  # async: no thread hop for a plain attribute read
     settings: Settings = request.app.state.settings
     return settings
 
@@ -35,13 +36,16 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_store(settings: SettingsDep) -> Iterator[Store]:
-    """One connection per request: sqlite3 connections are not shared across the server's threads."""
-    store = open_store(settings.resolved_database_url)
+def get_store(request: Request) -> Iterator[Store]:
+    """A pooled store for the request; sqlite3 connections are used by one request at a time, never shared."""
+    pool: StorePool = request.app.state.store_pool
+    store = pool.acquire()
     try:
         yield store
-    finally:
-        store.close()
+    except BaseException:
+        store.close()  # a failed request may have left the connection in any state
+        raise
+    pool.release(store)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -57,7 +61,7 @@ def get_session(request: Request, settings: SettingsDep, store: StoreDep) -> Web
 SessionDep = Annotated[WebSession | None, Depends(get_session)]
 
 
-def get_user(session: SessionDep) -> User:
+async def get_user(session: SessionDep) -> User:
     if session is None:
         raise LoginRequired
     return session.user
@@ -97,13 +101,17 @@ def request_language(request: Request) -> str:
     )
 
 
-def get_embedder(request: Request, settings: SettingsDep) -> Embedder:
+def app_embedder(app: Any, settings: Settings) -> Embedder:
     """One embedder per process, made on first use (the bundled model loads once)."""
-    embedder: Embedder | None = getattr(request.app.state, "embedder", None)
+    embedder: Embedder | None = getattr(app.state, "embedder", None)
     if embedder is None:
         embedder = embedder_named(settings.embedder)
-        request.app.state.embedder = embedder
+        app.state.embedder = embedder
     return embedder
+
+
+def get_embedder(request: Request, settings: SettingsDep) -> Embedder:
+    return app_embedder(request.app, settings)
 
 
 EmbedderDep = Annotated[Embedder, Depends(get_embedder)]

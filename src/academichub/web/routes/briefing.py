@@ -34,7 +34,7 @@ def briefing_page(
 ) -> Response:
     """Shows the stored briefing; writes it first when there is none (a failed one waits for Regenerate)."""
     radars = store.list_radars(user_id=user.id)
-    chosen = pick_radar(store, user.id, radars, radar)
+    chosen = pick_radar(store, user.id, radars[0].id if radars else None, radar)
     days = store.announcement_days(limit=1)
     when = parse_day(day) or (days[0][0] if days else None)
     language = _language(request, lang)

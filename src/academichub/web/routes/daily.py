@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
+from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from academichub.models import FeedbackKind, Radar
-from academichub.pipeline.digest import build_digest, day_notes, stored_digest
+from academichub.pipeline.digest import day_notes
 from academichub.store import Store
-from academichub.web.deps import EmbedderDep, StoreDep, UserDep, render
-from academichub.web.paper_view import PaperCard, paper_card
+from academichub.web.daily_view import ListCache, day_list
+from academichub.web.deps import (
+    SettingsDep,
+    StoreDep,
+    UserDep,
+    app_embedder,
+    csrf_token,
+    render,
+    request_language,
+)
+from academichub.web.i18n import translator
 
 router = APIRouter()
-MAX_DAY_PAPERS = 500  # the unranked list of a day without a radar
-DAYS_LOOKED_BACK = 400
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -26,32 +35,15 @@ def parse_day(text: str | None) -> dt.date | None:
         return None
 
 
-def pick_radar(store: Store, user_id: int, radars: list[Radar], wanted: str | None) -> Radar | None:
-    """The radar named in the query (404 if not the user's), 'all' for none, else the first one."""
-    if wanted == "all":
+def pick_radar(store: Store, user_id: int, first_id: int | None, wanted: str | None) -> Radar | None:
+    """The radar named in the query (404 if not the user's), 'all' for none, else the first one (`first_id`)."""
+    if wanted == "all" or (not wanted and first_id is None):
         return None
-    if wanted:
-        radar = store.radar_by_id(int(wanted), user_id=user_id) if wanted.isdigit() else None
-        if radar is None:
-            raise HTTPException(404, "no such radar")
-        return radar
-    return radars[0] if radars else None
-
-
-def day_cards(
-    store: Store, embedder: EmbedderDep, radar: Radar | None, day: dt.date
-) -> tuple[list[PaperCard], tuple[str, ...], int | None]:
-    """The day's cards, its notes (failed sources, no announcement) and the number of candidates."""
+    radar_id = (int(wanted) if wanted.isdigit() else None) if wanted else first_id
+    radar = store.radar_by_id(radar_id, user_id=user_id) if radar_id is not None else None
     if radar is None:
-        papers = store.list_papers(day=day, limit=MAX_DAY_PAPERS)
-        notes = day_notes(store, day) or (() if papers else ("no papers were announced on this day",))
-        return [paper_card(p, n, day) for n, p in enumerate(papers, start=1)], notes, None
-    picks = stored_digest(store, radar, day)
-    notes, candidates = day_notes(store, day), None
-    if not picks:
-        digest = build_digest(store, embedder, radar, day)
-        picks, notes, candidates = list(digest.items), digest.notes, digest.candidates
-    return [paper_card(s.paper, s.rank, day, s.reasons, s.score) for s in picks], notes, candidates
+        raise HTTPException(404, "no such radar")
+    return radar
 
 
 @router.get("/")
@@ -59,31 +51,35 @@ def daily_page(
     request: Request,
     store: StoreDep,
     user: UserDep,
-    embedder: EmbedderDep,
+    settings: SettingsDep,
     radar: str | None = None,
     day: str | None = None,
     source: str | None = None,
 ) -> Response:
-    radars = store.list_radars(user_id=user.id)
-    chosen = pick_radar(store, user.id, radars, radar)
-    days = store.recent_days(limit=DAYS_LOOKED_BACK)
-    wanted = parse_day(day) or (days[0] if days else None)
-    context: dict[str, object] = {"radars": radars, "radar": chosen, "day": wanted, "days": days, "source": source}
+    radars = [SimpleNamespace(id=i, name=name) for i, name in store.radar_names(user_id=user.id)]
+    chosen = pick_radar(store, user.id, radars[0].id if radars else None, radar)
+    latest = store.recent_days(limit=1)
+    wanted = parse_day(day) or (latest[0] if latest else None)
+    context: dict[str, object] = {"radars": radars, "radar": chosen, "day": wanted, "source": source}
     if wanted is None:
-        return render(request, "daily.html", {**context, "cards": [], "notes": (), "sources": []})
-    cards, notes, candidates = day_cards(store, embedder, chosen, wanted)
-    sources = sorted({c.source_kind for c in cards})
-    shown = [c for c in cards if not source or c.source_kind == source]
-    feedback = store.feedback_for(chosen.id or 0) if chosen else {}
+        return render(request, "daily.html", {**context, "listing": None, "notes": (), "sources": []})
+    lang = request_language(request)
+    cache: ListCache = request.app.state.list_cache
+    env = request.app.state.templates.env
+    embedder = partial(app_embedder, request.app, settings)
+    listing = day_list(store, embedder, cache, env, chosen, wanted, source or "", lang, translator(lang))
+    notes = listing.notes if listing.notes is not None else day_notes(store, wanted)
+    if chosen is None and not notes and not listing.total:
+        notes = ("no papers were announced on this day",)
+    prev_day, next_day = store.days_around(wanted)
     context |= {
-        "cards": shown,
-        "total": len(cards),
+        "listing": listing,
+        "cards_html": listing.with_token(csrf_token(request)),
         "notes": notes,
-        "candidates": candidates,
-        "sources": sources,
-        "prev_day": next((d for d in days if d < wanted), None),
-        "next_day": next((d for d in reversed(days) if d > wanted), None),
-        "feedback": {kind: set(ids) for kind, ids in feedback.items()},
+        "candidates": listing.candidates,
+        "sources": listing.sources,
+        "prev_day": prev_day,
+        "next_day": next_day,
     }
     return render(request, "daily.html", context)
 
@@ -94,9 +90,9 @@ def toggle_feedback(store: Store, radar_id: int, paper_id: int, kind: FeedbackKi
         store.set_feedback(radar_id, paper_id, kind)
     else:
         store.clear_feedback(radar_id, paper_id, kind)
-    latest = store.announcement_days(limit=1)
+    latest = store.recent_days(limit=1)
     if latest:
-        store.save_digest(radar_id, latest[0][0], [])
+        store.save_digest(radar_id, latest[0], [])
 
 
 @router.post("/feedback")

@@ -11,9 +11,10 @@ from academichub.deliver.export import EXPORT_FORMATS, export_papers
 from academichub.models import FeedbackKind, Paper
 from academichub.store import Store
 from academichub.web.briefing_view import radar_picks
+from academichub.web.daily_view import MAX_DAY_PAPERS
 from academichub.web.deps import EmbedderDep, StoreDep, UserDep, render
 from academichub.web.paper_view import paper_card
-from academichub.web.routes.daily import MAX_DAY_PAPERS, parse_day, pick_radar
+from academichub.web.routes.daily import parse_day, pick_radar
 
 router = APIRouter()
 DOWNLOADS = {
@@ -65,7 +66,8 @@ def daily_export(
     format: str = "bibtex",
 ) -> Response:
     """The Curated Daily of a radar and day (or every paper of the day for radar=all), in the order shown."""
-    chosen = pick_radar(store, user.id, store.list_radars(user_id=user.id), radar)
+    names = store.radar_names(user_id=user.id)
+    chosen = pick_radar(store, user.id, names[0][0] if names else None, radar)
     when = parse_day(day)
     if when is None:
         raise HTTPException(404, "no such day")
