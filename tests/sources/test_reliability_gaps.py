@@ -25,7 +25,7 @@ from academichub.sources.arxiv_oai import OAI_BASE_URL, harvest
 from academichub.sources.base import SourceSpec
 from academichub.sources.biorxiv import BiorxivSource
 from academichub.sources.http import HttpClient
-from academichub.sources.journal_feeds import MAX_ITEMS, parse_journal_feed
+from academichub.sources.journal_feeds import MAX_ITEMS, JournalFeedSource, parse_journal_feed
 from academichub.sources.xml import MAX_DEPTH, parse_xml
 from loopback import LoopbackServer
 
@@ -163,7 +163,7 @@ HUGE_TEXT = rss(item("x" * (12 * MIB)))
 HUGE_ATTRIBUTE = rss(item("t").replace("<item>", '<item a="' + "y" * (12 * MIB) + '">'))
 
 
-# Journal feeds go through feedparser, which takes several seconds on 12 MiB tokens: "needs code" in the audit.
+# Journal feeds go through feedparser (seconds on 12 MiB tokens), so feed_guard refuses huge tokens first.
 @pytest.mark.parametrize(
     ("parse", "body"),
     [
@@ -171,8 +171,10 @@ HUGE_ATTRIBUTE = rss(item("t").replace("<item>", '<item a="' + "y" * (12 * MIB) 
         (arxiv_rss.parse_arxiv_rss, HUGE_TEXT),
         (arxiv_rss.parse_arxiv_rss, HUGE_ATTRIBUTE),
         (parse_journal_feed, QUADRATIC),
+        (parse_journal_feed, HUGE_TEXT),
+        (parse_journal_feed, HUGE_ATTRIBUTE),
     ],
-    ids=["rss-quadratic", "rss-text", "rss-attribute", "journal-quadratic"],
+    ids=["rss-quadratic", "rss-text", "rss-attribute", "journal-quadratic", "journal-text", "journal-attribute"],
 )
 def test_blowups_and_huge_tokens_end_quickly(parse: Callable[[bytes], object], body: bytes) -> None:
     started = time.monotonic()
@@ -236,10 +238,20 @@ def test_shift_jis_feed_comes_out_as_utf8() -> None:
     assert found.title == "量子計算の誤り訂正"
 
 
-def test_feed_over_the_item_cap_is_cut_and_flagged() -> None:
+def test_huge_journal_tokens_are_refused_naming_the_limit() -> None:
+    for body in (HUGE_TEXT, HUGE_ATTRIBUTE):
+        with pytest.raises(ParseError, match="MAX_TOKEN_BYTES"):
+            parse_journal_feed(body)
+
+
+def test_feed_over_the_item_cap_is_cut_and_flagged(loopback: LoopbackServer, http_client: HttpClient) -> None:
     items = "".join(item(f"T{i}", guid=f"https://j.example/{i}", doi=f"10.9999/x.{i}") for i in range(MAX_ITEMS + 1))
-    feed = parse_journal_feed(rss(items))
-    assert feed.truncated and len(feed.items) == MAX_ITEMS
+    loopback.add("/long.rss", rss(items))
+    spec = SourceSpec("journal:long", "journal", loopback.url("/long.rss"))
+    result = JournalFeedSource().fetch(spec, http_client, None)
+    assert len(result.items) == MAX_ITEMS and result.items[-1].doi == f"10.9999/x.{MAX_ITEMS - 1}"
+    assert f"feed had {MAX_ITEMS + 1} items; 1 past the first {MAX_ITEMS} were dropped" in result.note
+    assert "malformed" not in result.note  # the cut document still parses strictly
 
 
 def test_xml_nested_past_the_depth_cap_is_refused() -> None:

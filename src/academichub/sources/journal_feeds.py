@@ -1,8 +1,9 @@
 """Journal RSS 1.0/RDF, RSS 2.0 and Atom feeds (Nature, Science, Cell, …) → RawItems via feedparser.
 
 Owns: the journal presets (feed URL + ISSN), refusing bodies that are not feeds (HTML, JSON,
-PDF, entity bombs), charset repair, dropping publisher teasers that are not abstracts, and
-the "journal" live source with conditional GET. Abstracts missing here come from enrichment.
+PDF, entity bombs, huge tokens), charset repair, dropping publisher teasers that are not
+abstracts, and the "journal" live source with conditional GET. Abstracts missing here come from
+enrichment. Documents are bounded (`feed_guard`) before feedparser sees them.
 """
 
 from __future__ import annotations
@@ -20,11 +21,15 @@ import feedparser
 from academichub.errors import ConfigError, ParseError
 from academichub.models import AnnounceType, Author, FetchResult, Link, RawItem, RunStatus, Version
 from academichub.sources.base import FileFormat, SourceSpec, register_file_format, register_source
+from academichub.sources.feed_guard import bound_feed
 from academichub.sources.http import HttpClient
 from academichub.sources.jats import jats_to_text
 from academichub.sources.xml import reject_entity_declarations
 
-MAX_ITEMS = 5000  # a feed longer than this is cut (RELIABILITY B5)
+MAX_ITEMS = 5000  # a feed longer than this is cut before parsing (RELIABILITY B5)
+# Where an item's date is looked for, best first; "updated" is only read when present, because
+# FeedParserDict.get("updated") falls back to "published" with a DeprecationWarning.
+_DATE_FIELDS = ("prism_publicationdate", "published", "updated", "dc_date", "prism_coverdate")
 _DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
 _VERSION_IN_LINK = re.compile(r"v(\d+)(?:[?#./]|$)")
 _LISTING_PREFIXES = ("bioRxiv Subject Collection:", "medRxiv Subject Collection:")
@@ -97,7 +102,13 @@ class JournalFeed:
     items: tuple[RawItem, ...]
     title: str = ""
     salvaged: bool = False  # the XML was broken; items come from feedparser's lenient parser
-    truncated: bool = False  # more than MAX_ITEMS entries; the rest were dropped
+    truncated: bool = False  # more than MAX_ITEMS entries; the rest were dropped unparsed
+    items_total: int = 0  # entries the document held, dropped ones included
+
+    @property
+    def undated(self) -> int:
+        """Items whose written date could not be used (each carries `date_flag`)."""
+        return sum(1 for item in self.items if item.date_flag)
 
 
 def check_is_feed(data: bytes, content_type: str | None = None) -> None:
@@ -117,10 +128,14 @@ def check_is_feed(data: bytes, content_type: str | None = None) -> None:
 
 
 def parse_journal_feed(data: bytes, *, listing: str | None = None, content_type: str | None = None) -> JournalFeed:
-    """Parse RSS 1.0/RDF, RSS 2.0 or Atom. Raises: ParseError (not a feed, entity declarations)."""
+    """Parse RSS 1.0/RDF, RSS 2.0 or Atom; only the first MAX_ITEMS entries are parsed.
+
+    Raises: ParseError (not a feed, entity declarations, a token over feed_guard's limits).
+    """
     utf8 = to_utf8_bytes(data)
     check_is_feed(utf8, content_type)
-    parsed = feedparser.parse(reject_entity_declarations(utf8), sanitize_html=True, resolve_relative_uris=False)
+    bounded = bound_feed(reject_entity_declarations(utf8), max_items=MAX_ITEMS)
+    parsed = feedparser.parse(bounded.data, sanitize_html=True, resolve_relative_uris=False)
     if not parsed.get("version"):
         reason = parsed.get("bozo_exception")
         raise ParseError(f"not a feed: no RSS or Atom document found ({reason or 'unknown format'})")
@@ -135,7 +150,9 @@ def parse_journal_feed(data: bytes, *, listing: str | None = None, content_type:
         key = item.doi or _entry_key(entry) or item.title
         items.setdefault(key, item)
     salvaged = bool(parsed.get("bozo")) and _is_syntax_problem(parsed.get("bozo_exception"))
-    return JournalFeed(tuple(items.values()), title, salvaged, len(entries) > MAX_ITEMS)
+    total = max(bounded.items_total, len(entries))
+    truncated = bounded.truncated or len(entries) > MAX_ITEMS
+    return JournalFeed(tuple(items.values()), title, salvaged, truncated, total)
 
 
 def entry_to_item(entry: Mapping[str, Any], *, listing: str | None, venue: str | None) -> RawItem:
@@ -143,7 +160,7 @@ def entry_to_item(entry: Mapping[str, Any], *, listing: str | None, venue: str |
     title = clean_text(entry.get("title", ""), keep_markup=True)
     doi = _doi_of(entry)
     link = str(entry.get("link", "") or "")
-    day = _entry_date(entry)
+    day, date_flag = _entry_date(entry)
     authors_raw, authors = _authors_of(entry)
     item_venue = clean_text(entry.get("prism_publicationname", "")) or venue
     version = _version_of(link, item_venue)
@@ -169,6 +186,7 @@ def entry_to_item(entry: Mapping[str, Any], *, listing: str | None, venue: str |
         license=clean_text(entry.get("rights", "")) or None,
         links=tuple(links),
         item_type=_item_type(doi, item_venue),
+        date_flag=date_flag,
     )
 
 
@@ -198,13 +216,22 @@ def _authors_of(entry: Mapping[str, Any]) -> tuple[str, tuple[Author, ...]]:
     return raw, tuple(Author(n) for n in names)
 
 
-def _entry_date(entry: Mapping[str, Any]) -> dt.date | None:
-    for key in ("prism_publicationdate", "published", "updated", "dc_date", "prism_coverdate"):
-        value = str(entry.get(key, "") or "").strip()
+def _entry_date(entry: Mapping[str, Any]) -> tuple[dt.date | None, str | None]:
+    """The entry's date, plus a flag when a written date was unusable (RELIABILITY D4).
+
+    The flag names the fields passed over when the date comes from a later field, or says the
+    item is left undated; no date is invented from the channel or the fetch day, since either
+    would move on every fetch and re-announce the item.
+    """
+    unusable: list[str] = []
+    for key in _DATE_FIELDS:
+        value = str(entry[key] or "").strip() if key in entry else ""
         day = _date_of(value) if value else None
         if day:
-            return day
-    return None
+            return day, (f"date taken from {key}; unusable {', '.join(unusable)}" if unusable else None)
+        if value:
+            unusable.append(f"{key} {value[:40]!r}")
+    return None, (f"no usable date: {', '.join(unusable)}" if unusable else "no date in the feed")
 
 
 def _date_of(value: str) -> dt.date | None:
@@ -321,7 +348,10 @@ class JournalFeedSource:
         if feed.salvaged:
             notes.append("feed XML was malformed; items salvaged by the lenient parser")
         if feed.truncated:
-            notes.append(f"feed had more than {MAX_ITEMS} items; the rest were ignored")
+            dropped = feed.items_total - MAX_ITEMS
+            notes.append(f"feed had {feed.items_total} items; {dropped} past the first {MAX_ITEMS} were dropped")
+        if feed.undated:
+            notes.append(f"{feed.undated} items had no usable date and were left undated or dated from a later field")
         return FetchResult(
             items=feed.items,
             http_status=response.status,
