@@ -6,16 +6,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from academichub.models import Paper
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _drop_combining(run: re.Match[str]) -> str:
+    return "".join(c for c in run.group() if not unicodedata.combining(c))
+
 
 def fold(text: str) -> str:
+    """Lower case without accents: "Schrödinger" → "schrodinger"."""
     if text.isascii():
         return text.lower()
     stripped = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in stripped if not unicodedata.combining(c)).lower()
+    return _NON_ASCII_RUN.sub(_drop_combining, stripped).lower()  # only the non-ASCII runs are inspected
 
 
 _PHRASES: dict[str, re.Pattern[str]] = {}
@@ -41,16 +48,25 @@ def has_phrase(text: str, needle: str, pattern: re.Pattern[str]) -> bool:
     """Whole-word phrase test on single-spaced folded text: str.find, a regex only for CJK."""
     if not needle.isascii():
         return pattern.search(text) is not None
+    return next(phrase_starts(text, needle), None) is not None
+
+
+def phrase_starts(text: str, needle: str) -> Iterator[int]:
+    """Where an ASCII needle occurs in `text` as whole words ("model" also as "models", "modeles")."""
     start = text.find(needle)
     while start >= 0:
-        end = start + len(needle)
-        before_ok = start == 0 or not text[start - 1].isalnum()
-        tail = end + (2 if text.startswith("es", end) else 1 if text.startswith("s", end) else 0)
-        after_ok = end >= len(text) or not text[end].isalnum() or tail >= len(text) or not text[tail].isalnum()
-        if before_ok and after_ok:
-            return True
+        if is_whole_word(text, start, len(needle)):
+            yield start
         start = text.find(needle, start + 1)
-    return False
+
+
+def is_whole_word(text: str, start: int, length: int) -> bool:
+    """text[start : start + length] is not part of a longer word (a plural "s"/"es" may follow)."""
+    end = start + length
+    if start > 0 and text[start - 1].isalnum():
+        return False
+    tail = end + (2 if text.startswith("es", end) else 1 if text.startswith("s", end) else 0)
+    return end >= len(text) or not text[end].isalnum() or tail >= len(text) or not text[tail].isalnum()
 
 
 def author_key(name: str) -> str:

@@ -1,13 +1,11 @@
 """Ranking one day's papers for many radars at once, with the reasons for each pick.
 
-Pure: papers, vectors and radars in; ScoredPapers out. The day is indexed once
-(`index_day`: BM25, vectors, an inverted index); each block of radars is then
-scored with matrix products: BM25 over description + keywords + seed titles,
-dense similarity to the description, to the nearest seed and to 👍 papers
-(a per-radar linear classifier), a 👎 penalty, and fixed bonuses for matched
-keywords and followed authors. Signals are z-scored across the day's papers.
-Exclusions and per-radar filters always win. Reasons are built only for the
-papers a radar keeps.
+Pure: papers, vectors and radars in; ScoredPapers out. The day is indexed once (rank.day); each block of
+radars is then scored as a [radars × papers] matrix of weighted z-scores: BM25 over description + keywords +
+seed titles, dense similarity to the description and the closed-form 👍 classifier (rank.classifier) in one
+matrix product, the nearest seed, a 👎 penalty, and fixed bonuses for keywords and followed authors found once
+per term per day (rank.keywords). Exclusions and per-radar filters always win. Only each radar's top k are
+selected (rank.topk) and given reasons (rank.reasons).
 """
 
 from __future__ import annotations
@@ -18,18 +16,29 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.models import Paper, Radar, Reason, ScoredPaper
-from academichub.rank.bm25 import BM25Index
-from academichub.rank.matching import author_key, fold, has_phrase, phrase
-from academichub.rank.text import tokenize, tokenize_all
+from academichub.models import Paper, Radar, ScoredPaper
+from academichub.rank.classifier import classifier_directions
+from academichub.rank.day import DayIndex, index_day
+from academichub.rank.keywords import add_keyword_bonus, author_hits, exclude_phrases, keyword_hits
+from academichub.rank.reasons import Evidence, reasons_for
+from academichub.rank.text import tokenize
+from academichub.rank.topk import top_columns
+
+__all__ = [
+    "DayIndex",
+    "RadarInputs",
+    "RadarQuery",
+    "RadarWeights",
+    "index_day",
+    "paper_text",
+    "rank_radar",
+    "rank_radars",
+]
 
 Vectors = NDArray[np.float32]
 Matrix = NDArray[np.float32]
-BLOCK_RADARS = 64  # radars scored together; bounds memory at BLOCK × papers floats per signal
-NEAR_SEED_MIN_COS = 0.80  # below this a seed is not named as the reason
-STANDS_OUT_Z = 1.0  # a signal is named as a reason where it is this many std above the day's mean
-CLASSIFIER_NEGATIVES = 2_000  # day papers sampled as negatives for a radar's classifier
-CLASSIFIER_C = 0.1
+BLOCK_RADARS = 128  # radars scored together; bounds memory at 2 × BLOCK × papers floats
+MIN_STD = 1e-9  # a signal flatter than this across the day contributes nothing
 
 
 def _empty() -> Vectors:
@@ -62,40 +71,9 @@ class RadarQuery:
     allowed: NDArray[np.bool_] | None = None  # day papers this radar may show (None: all)
 
 
-@dataclass(frozen=True)
-class DayIndex:
-    """A day's papers prepared once for any number of radars."""
-
-    papers: Sequence[Paper]
-    vectors: Vectors  # [n, d], unit rows (d = 0 when there are no vectors)
-    bm25: BM25Index
-    folded: list[str]  # accent-folded lower-case "title abstract", for phrase checks
-    postings: dict[str, NDArray[np.intp]]  # token → papers containing it
-    by_author: dict[str, NDArray[np.intp]]  # author key ("lecun y") → papers with that author
-
-
 def paper_text(paper: Paper) -> str:
     """The text a paper is embedded and matched by."""
     return f"{paper.title}. {paper.abstract}".strip()
-
-
-def index_day(papers: Sequence[Paper], vectors: Vectors) -> DayIndex:
-    tokens = tokenize_all(f"{p.title} {p.title} {p.abstract}" for p in papers)
-    postings: dict[str, list[int]] = {}
-    by_author: dict[str, list[int]] = {}
-    for i, toks in enumerate(tokens):
-        for tok in set(toks):
-            postings.setdefault(tok, []).append(i)
-        for author in papers[i].authors:
-            by_author.setdefault(author_key(author.name), []).append(i)
-    return DayIndex(
-        papers=papers,
-        vectors=vectors if len(vectors) else np.zeros((len(papers), 0), dtype=np.float32),
-        bm25=BM25Index(tokens),
-        folded=[fold(f"{p.title} {p.abstract}") for p in papers],
-        postings={t: np.asarray(ix, dtype=np.intp) for t, ix in postings.items()},
-        by_author={a: np.unique(np.asarray(ix, dtype=np.intp)) for a, ix in by_author.items()},
-    )
 
 
 @dataclass(frozen=True)
@@ -125,205 +103,151 @@ def rank_radars(
     day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights = RadarWeights(), *, top_k: int | None = None
 ) -> list[list[ScoredPaper]]:
     """For each radar, its best `top_k` papers (all when None), best first, numbered from 1."""
+    n = len(day.papers)
+    if n == 0:
+        return [[] for _ in queries]
+    rows = min(BLOCK_RADARS, len(queries))
+    buffers = (np.empty((rows, n), dtype=np.float32), np.empty((rows, n), dtype=np.float32))
     out: list[list[ScoredPaper]] = []
     for start in range(0, len(queries), BLOCK_RADARS):
-        out += _rank_block(day, queries[start : start + BLOCK_RADARS], weights, top_k)
+        out += _rank_block(day, queries[start : start + BLOCK_RADARS], weights, top_k, buffers)
     return out
 
 
 def _rank_block(
-    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, top_k: int | None
-) -> list[list[ScoredPaper]]:
-    n = len(day.papers)
-    total = np.zeros((len(queries), n), dtype=np.float32)
-    if n == 0:
-        return [[] for _ in queries]
-    lexical = [tokenize(" ".join([q.radar.description, *q.radar.keywords, *q.seed_titles])) for q in queries]
-    total += weights.bm25 * _zrows(day.bm25.score_many(lexical).astype(np.float32))
-    dense = day.vectors.shape[1] > 0
-    desc_z = np.zeros_like(total)
-    seed_best: list[tuple[NDArray[np.float32], NDArray[np.intp]] | None] = [None] * len(queries)
-    if dense:
-        desc_z = _description_signal(day, queries)
-        total += weights.description * desc_z
-        total += weights.seeds * _seed_signal(day, queries, seed_best)
-    hits: list[_Hits] = []
-    for row, query in enumerate(queries):
-        if dense:
-            total[row] += _feedback_signal(day, query, weights)
-        bonus, found = _bonuses(day, query.radar, weights)
-        total[row] += bonus
-        hits.append(found)
-        _apply_filters(day, query, total[row])
-    return [_scored(day, q, total[r], desc_z[r], seed_best[r], hits[r], top_k) for r, q in enumerate(queries)]
-
-
-def _zrows(x: Matrix) -> Matrix:
-    """z-score each row across the day's papers (a constant row becomes zeros)."""
-    mean = x.mean(axis=1, keepdims=True)
-    std = x.std(axis=1, keepdims=True)
-    return np.where(std > 1e-9, (x - mean) / np.where(std > 1e-9, std, 1.0), 0.0).astype(np.float32)
-
-
-def _description_signal(day: DayIndex, queries: Sequence[RadarQuery]) -> Matrix:
-    has = [i for i, q in enumerate(queries) if q.description_vector is not None and len(q.description_vector)]
-    out = np.zeros((len(queries), len(day.papers)), dtype=np.float32)
-    if has:
-        desc = np.vstack([queries[i].description_vector for i in has]).astype(np.float32)  # type: ignore[misc]
-        out[has] = _zrows(desc @ day.vectors.T)
-    return out
-
-
-def _seed_signal(
     day: DayIndex,
     queries: Sequence[RadarQuery],
-    seed_best: list[tuple[NDArray[np.float32], NDArray[np.intp]] | None],
-) -> Matrix:
-    """z of each paper's similarity to the radar's nearest seed; remembers which seed it was."""
-    out = np.zeros((len(queries), len(day.papers)), dtype=np.float32)
-    owners = [i for i, q in enumerate(queries) if len(q.seed_vectors)]
-    if not owners:
-        return out
-    stacked = np.vstack([queries[i].seed_vectors for i in owners]).astype(np.float32)
-    sims = stacked @ day.vectors.T  # [all seeds, n]
-    offsets = np.cumsum([0] + [len(queries[i].seed_vectors) for i in owners])
-    for k, row in enumerate(owners):
-        block = sims[offsets[k] : offsets[k + 1]]
-        best = block.max(axis=0)
-        seed_best[row] = (best, block.argmax(axis=0))
-        out[row] = _zrows(best[None, :])[0]
-    return out
-
-
-def _feedback_signal(day: DayIndex, query: RadarQuery, weights: RadarWeights) -> NDArray[np.float32]:
-    """A linear classifier (seeds and 👍 vs the day's papers and 👎), and a 👎-similarity penalty."""
-    out = np.zeros(len(day.papers), dtype=np.float32)
-    positives = [v for v in (query.seed_vectors, query.liked_vectors) if len(v)]
-    if len(query.liked_vectors) and positives:
-        from sklearn.svm import LinearSVC
-
-        pos = np.vstack(positives)
-        rng = np.random.default_rng(len(day.papers))
-        sample = rng.choice(len(day.papers), min(CLASSIFIER_NEGATIVES, len(day.papers)), replace=False)
-        neg = [day.vectors[sample], *([query.disliked_vectors] if len(query.disliked_vectors) else [])]
-        x = np.vstack([pos, *neg])
-        y = np.r_[np.ones(len(pos)), np.zeros(len(x) - len(pos))]
-        clf = LinearSVC(C=CLASSIFIER_C, class_weight="balanced", max_iter=5000, tol=1e-4).fit(x, y)
-        decision = day.vectors @ clf.coef_[0].astype(np.float32) + np.float32(clf.intercept_[0])
-        out += weights.classifier * _zrows(decision[None, :])[0]
-    if len(query.disliked_vectors):
-        near_disliked = (day.vectors @ query.disliked_vectors.T).max(axis=1)
-        out -= weights.disliked * _zrows(near_disliked[None, :].astype(np.float32))[0]
-    return out
-
-
-@dataclass(frozen=True)
-class _Hits:
-    """Which papers matched a radar's keywords and followed authors (for bonuses and reasons)."""
-
-    keywords: dict[str, set[int]]
-    authors: set[int]
-
-
-def _bonuses(day: DayIndex, radar: Radar, weights: RadarWeights) -> tuple[NDArray[np.float32], _Hits]:
-    bonus = np.zeros(len(day.papers), dtype=np.float32)
-    keyword_hits: dict[str, set[int]] = {}
-    for keyword in radar.keywords:
-        hits = _phrase_hits(day, keyword)
-        keyword_hits[keyword] = set(hits.tolist())
-        bonus[hits] += weights.keyword_bonus
-    np.minimum(bonus, 3 * weights.keyword_bonus, out=bonus)
-    followed = [day.by_author[k] for k in {author_key(a) for a in radar.authors if a.strip()} if k in day.by_author]
-    author_hits: set[int] = set()
-    if followed:
-        joined = np.unique(np.concatenate(followed))
-        bonus[joined] += weights.author_bonus
-        author_hits = set(joined.tolist())
-    return bonus, _Hits(keyword_hits, author_hits)
-
-
-def _apply_filters(day: DayIndex, query: RadarQuery, row: NDArray[np.float32]) -> None:
-    if query.allowed is not None:
-        row[~query.allowed] = -np.inf
-    for term in query.radar.excludes:
-        row[_phrase_hits(day, term)] = -np.inf
-
-
-def _phrase_hits(day: DayIndex, term: str) -> NDArray[np.intp]:
-    """Papers containing the phrase: candidates from the inverted index, confirmed by regex."""
-    tokens = tokenize(term)
-    pattern = phrase(term)
-    if not term.strip() or not fold(term).split():
-        return np.arange(0)
-    if not tokens or not all(t.isascii() for t in tokens):  # stop words only, or CJK: scan every paper
-        candidates: NDArray[np.intp] = np.arange(len(day.papers))
-    else:
-        candidates = _docs_with(day, tokens[0])
-        for tok in tokens[1:]:
-            candidates = np.intersect1d(candidates, _docs_with(day, tok), assume_unique=True)
-        if len(tokens) == 1 and len(term.split()) == 1:
-            return candidates  # one word: the inverted index already is the answer
-    folded = day.folded
-    needle = " ".join(fold(term).split())
-    return np.asarray([i for i in candidates if has_phrase(folded[i], needle, pattern)], dtype=np.intp)
-
-
-def _docs_with(day: DayIndex, token: str) -> NDArray[np.intp]:
-    """Papers containing the token or its plural (the phrase pattern accepts both)."""
-    found = [day.postings[t] for t in (token, token + "s", token + "es") if t in day.postings]
-    if not found:
-        return np.arange(0)
-    return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
-
-
-def _scored(
-    day: DayIndex,
-    query: RadarQuery,
-    row: NDArray[np.float32],
-    desc_z: NDArray[np.float32],
-    seed_best: tuple[NDArray[np.float32], NDArray[np.intp]] | None,
-    hits: _Hits,
+    weights: RadarWeights,
     top_k: int | None,
-) -> list[ScoredPaper]:
-    keep = np.flatnonzero(np.isfinite(row))
-    if top_k is not None and len(keep) > top_k:
-        keep = keep[np.argpartition(-row[keep], top_k - 1)[:top_k]]
-    order = keep[np.argsort(-row[keep], kind="stable")]
-    return [
-        ScoredPaper(day.papers[i], float(row[i]), _reasons(day, query, int(i), desc_z, seed_best, hits), rank)
-        for rank, i in enumerate(order, start=1)
-    ]
+    buffers: tuple[Matrix, Matrix],
+) -> list[list[ScoredPaper]]:
+    """Every signal lands in `total` [radars, papers] as weight × z-score, less a per-radar constant (`offset`)
+    that is added back only to the kept papers' scores: constants do not change a radar's order."""
+    total, scratch = buffers[0][: len(queries)], buffers[1][: len(queries)]
+    offset = _add_lexical(day, queries, weights, total)
+    desc_stats = np.zeros((len(queries), 2))
+    if day.vectors.shape[1]:
+        offset += _add_linear(day, queries, weights, total, scratch, desc_stats)
+        _add_nearest(day, total, [q.seed_vectors for q in queries], weights.seeds)
+        _add_nearest(day, total, [q.disliked_vectors for q in queries], -weights.disliked)
+    evidence = [_bonuses_and_filters(day, q, weights, total[r], desc_stats[r]) for r, q in enumerate(queries)]
+    kept = top_columns(total, top_k)
+    return [_scored(day, evidence[r], total[r], float(offset[r]), kept[r]) for r in range(len(queries))]
 
 
-def _reasons(
+def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
+    """Multiplier and constant turning a raw signal into weight × z (zero where the signal is flat)."""
+    scale = np.where(std > MIN_STD, weight / np.where(std > MIN_STD, std, 1.0), 0.0)
+    return scale, -scale * mean
+
+
+def _add_lexical(
+    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix
+) -> NDArray[np.float64]:
+    """BM25 of description + keywords + seed titles; the row mean comes from the index, the spread from one pass."""
+    lexical = [tokenize(" ".join([q.radar.description, *q.radar.keywords, *q.seed_titles])) for q in queries]
+    total.fill(0.0)
+    n = len(day.papers)
+    mean = day.bm25.add_scores(total, lexical) / n
+    mean_sq = np.einsum("ij,ij->i", total, total).astype(np.float64) / n
+    scale, offset = _z_scale(weights.bm25, mean, np.sqrt(np.maximum(mean_sq - mean * mean, 0.0)))
+    total *= scale.astype(np.float32)[:, None]
+    return offset
+
+
+def _add_linear(
     day: DayIndex,
-    query: RadarQuery,
-    i: int,
-    desc_z: NDArray[np.float32],
-    seed_best: tuple[NDArray[np.float32], NDArray[np.intp]] | None,
-    hits: _Hits,
-) -> tuple[Reason, ...]:
-    radar, paper = query.radar, day.papers[i]
-    reasons: list[Reason] = []
-    if desc_z[i] >= STANDS_OUT_Z and query.description_vector is not None:
-        sim = float(day.vectors[i] @ query.description_vector)
-        reasons.append(Reason("description", f"close to your description ({sim:.2f})", sim))
-    if seed_best is not None and seed_best[0][i] >= NEAR_SEED_MIN_COS and seed_best[1][i] < len(query.seed_titles):
-        title = query.seed_titles[int(seed_best[1][i])]
-        reasons.append(Reason("seed", f"like your seed paper “{title}”", float(seed_best[0][i])))
-    if len(query.liked_vectors) and day.vectors.shape[1]:
-        sim = float((query.liked_vectors @ day.vectors[i]).max())
-        if sim >= NEAR_SEED_MIN_COS:
-            reasons.append(Reason("classifier", f"learned from your 👍 (similarity {sim:.2f})", sim))
-    matched = [k for k, found in hits.keywords.items() if i in found]
-    if matched:
-        reasons.append(Reason("keyword", "matches " + ", ".join(f"“{k}”" for k in matched), len(matched)))
-    wanted = {author_key(a) for a in radar.authors if a.strip()} if i in hits.authors else set()
-    followed = [a.name for a in paper.authors if author_key(a.name) in wanted] if wanted else []
-    if followed:
-        reasons.append(Reason("author", "by " + ", ".join(followed) + " (followed)"))
-    watch = {w.lower() for w in radar.watch}
-    in_watch = [c for c in paper.categories if c.lower() in watch]
-    if in_watch:
-        reasons.append(Reason("category", "in " + ", ".join(in_watch)))
-    return tuple(reasons)
+    queries: Sequence[RadarQuery],
+    weights: RadarWeights,
+    total: Matrix,
+    scratch: Matrix,
+    desc_stats: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Description similarity and the 👍 classifier are both linear in the paper vectors, and their day mean and
+    spread follow from the day's covariance: blended into one coefficient row per radar, one matrix product."""
+    d = day.vectors.shape[1]
+    coef = np.zeros((len(queries), d))
+    offset = np.zeros(len(queries))
+    described = [r for r, q in enumerate(queries) if q.description_vector is not None and len(q.description_vector)]
+    if described:
+        directions = np.vstack([queries[r].description_vector for r in described]).astype(np.float64)  # type: ignore[misc]
+        desc_stats[described] = _blend(day, described, directions, weights.description, coef, offset)
+    taught = [r for r, q in enumerate(queries) if len(q.liked_vectors)]
+    if taught:
+        directions = classifier_directions(day, [_examples(queries[r], d) for r in taught])
+        _blend(day, taught, directions, weights.classifier, coef, offset)
+    np.matmul(coef.astype(np.float32), day.vectors.T, out=scratch)
+    total += scratch
+    return offset
+
+
+def _examples(query: RadarQuery, d: int) -> tuple[Vectors, Vectors]:
+    """The classifier's positives (seeds + 👍) and extra negatives (👎)."""
+    positives = np.vstack([v for v in (query.seed_vectors, query.liked_vectors) if len(v)])
+    negatives = query.disliked_vectors if len(query.disliked_vectors) else np.zeros((0, d), dtype=np.float32)
+    return positives, negatives
+
+
+def _blend(
+    day: DayIndex,
+    rows: list[int],
+    directions: NDArray[np.float64],
+    weight: float,
+    coef: NDArray[np.float64],
+    offset: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Adds weight × z(vectors @ direction) to the rows' coefficients; returns the raw signals' [mean, std]."""
+    mean, std = day.stats.mean_std(directions)
+    scale, constant = _z_scale(weight, mean, std)
+    coef[rows] += scale[:, None] * directions
+    offset[rows] += constant
+    return np.column_stack([mean, std])
+
+
+def _add_nearest(day: DayIndex, total: Matrix, sets: Sequence[Vectors], weight: float) -> None:
+    """weight × z of each paper's similarity to the nearest vector of each radar's set (seeds, 👎)."""
+    owners = [r for r, v in enumerate(sets) if len(v)]
+    if not owners:
+        return
+    sims = np.vstack([sets[r] for r in owners]).astype(np.float32) @ day.vectors.T  # [all vectors, papers]
+    starts = np.cumsum([0] + [len(sets[r]) for r in owners[:-1]])
+    best = np.maximum.reduceat(sims, starts, axis=0)  # [owners, papers]
+    scale, constant = _z_scale(weight, best.mean(axis=1, dtype=np.float64), best.std(axis=1, dtype=np.float64))
+    best *= scale.astype(np.float32)[:, None]
+    best += constant.astype(np.float32)[:, None]
+    total[owners] += best
+
+
+def _bonuses_and_filters(
+    day: DayIndex, query: RadarQuery, weights: RadarWeights, row: Matrix, desc_stats: NDArray[np.float64]
+) -> Evidence:
+    """Keyword and followed-author bonuses, then the hard filters (not allowed, excluded → −inf)."""
+    radar = query.radar
+    keywords = keyword_hits(day, radar.keywords)
+    add_keyword_bonus(row, keywords, weights.keyword_bonus)
+    authors = author_hits(day, radar.authors)
+    row[authors] += np.float32(weights.author_bonus)
+    if query.allowed is not None:
+        np.copyto(row, -np.inf, where=~query.allowed)
+    exclude_phrases(day, row, radar.excludes)
+    description = query.description_vector
+    return Evidence(
+        radar=radar,
+        description_vector=description.astype(np.float32) if description is not None and len(description) else None,
+        description_mean_std=(float(desc_stats[0]), float(desc_stats[1])),
+        seed_vectors=query.seed_vectors.astype(np.float32),
+        seed_titles=query.seed_titles,
+        liked_vectors=query.liked_vectors.astype(np.float32),
+        keywords=keywords,
+        authors=authors,
+    )
+
+
+def _scored(day: DayIndex, ev: Evidence, row: Matrix, offset: float, kept: NDArray[np.intp]) -> list[ScoredPaper]:
+    papers = day.papers
+    scores = (row[kept].astype(np.float64) + offset).tolist()
+    reasons = reasons_for(day, ev, kept)
+    return [
+        ScoredPaper(papers[i], score, why, rank)
+        for rank, (i, score, why) in enumerate(zip(kept.tolist(), scores, reasons, strict=True), start=1)
+    ]

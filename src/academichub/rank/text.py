@@ -46,6 +46,8 @@ def cjk_bigrams(run: str) -> list[str]:
 
 def tokenize(text: str, *, stop_words: frozenset[str] = ENGLISH_STOP_WORDS) -> list[str]:
     """Lexical tokens of `text` in order: [a-z0-9]+ words (lowercased, NFKC, stop words dropped) and CJK bigrams."""
+    if text.isascii():  # NFKC is the identity and there are no CJK runs: one regex pass
+        return [w for w in _ASCII_WORD.findall(text.lower()) if w not in stop_words]
     norm = unicodedata.normalize("NFKC", text).lower()
     tokens: list[str] = []
     pos = 0
@@ -60,3 +62,9 @@ def tokenize(text: str, *, stop_words: frozenset[str] = ENGLISH_STOP_WORDS) -> l
 def tokenize_all(texts: Iterable[str]) -> list[list[str]]:
     """`tokenize` over many texts."""
     return [tokenize(t) for t in texts]
+
+
+def tokenize_split(text: str) -> tuple[list[str], frozenset[str]]:
+    """`tokenize(text)` and, from the same pass, the stop words the text contains (for phrase lookups)."""
+    words = tokenize(text, stop_words=frozenset())
+    return [w for w in words if w not in ENGLISH_STOP_WORDS], ENGLISH_STOP_WORDS.intersection(words)

@@ -1,0 +1,128 @@
+"""Which of a day's papers contain a keyword, exclusion or followed author, found once per distinct term per
+day (many radars share terms) and applied to a radar's score row as sparse index sets. Pure.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from academichub.rank.day import DayIndex
+from academichub.rank.matching import author_key, fold, has_phrase, is_whole_word, phrase
+from academichub.rank.text import tokenize
+
+MAX_COUNTED_KEYWORDS = 3  # a paper earns the keyword bonus for at most this many matched keywords
+
+_NONE = np.zeros(0, dtype=np.intp)
+
+
+def phrase_hits(day: DayIndex, term: str) -> NDArray[np.intp]:
+    """Papers containing the phrase (ascending), remembered for the rest of the day."""
+    hits = day.phrase_hits.get(term)
+    if hits is None:
+        hits = day.phrase_hits[term] = _find_phrase(day, term)
+    return hits
+
+
+def _find_phrase(day: DayIndex, term: str) -> NDArray[np.intp]:
+    """Candidates from the inverted index, confirmed on the folded text unless one word is the whole phrase."""
+    if not term.strip() or not fold(term).split():
+        return _NONE
+    tokens = tokenize(term, stop_words=frozenset())  # stop words have their own postings
+    if not tokens or not all(t.isascii() for t in tokens):  # CJK: scan every paper
+        candidates: NDArray[np.intp] = np.arange(len(day.papers))
+    else:
+        candidates = _docs_with(day, tokens[0])
+        for tok in tokens[1:]:
+            if not len(candidates):
+                return _NONE
+            candidates = _intersect(day, candidates, _docs_with(day, tok))
+        if len(tokens) == 1 and len(term.split()) == 1:
+            return candidates  # one word: the inverted index already is the answer
+    needle = " ".join(fold(term).split())
+    if not needle.isascii():
+        folded, pattern = day.folded, phrase(term)
+        return np.asarray([i for i in candidates.tolist() if has_phrase(folded[i], needle, pattern)], dtype=np.intp)
+    return _confirm(day, candidates, needle)
+
+
+def _confirm(day: DayIndex, candidates: NDArray[np.intp], needle: str) -> NDArray[np.intp]:
+    """The candidates whose text holds the phrase: one search over their texts joined by newlines (which
+    folded texts never contain), moving to the next text after each hit."""
+    if len(candidates) == len(day.papers):
+        joined, starts = day.joined_folded
+    else:
+        joined = "\n".join([day.folded[i] for i in candidates.tolist()])
+        lengths = day.folded_lengths[candidates] + 1
+        starts = (np.cumsum(lengths) - lengths).tolist()
+    found: list[int] = []
+    pos = joined.find(needle)
+    while pos >= 0:
+        doc = bisect_right(starts, pos) - 1
+        if is_whole_word(joined, pos, len(needle)):
+            found.append(doc)
+            if doc + 1 == len(starts):
+                break
+            pos = joined.find(needle, starts[doc + 1])
+        else:
+            pos = joined.find(needle, pos + 1)
+    return candidates[found] if found else _NONE
+
+
+def _docs_with(day: DayIndex, token: str) -> NDArray[np.intp]:
+    """Papers containing the token or its plural (the phrase pattern accepts both)."""
+    found = [d for t in (token, token + "s", token + "es") if len(d := _postings(day, t))]
+    if not found:
+        return _NONE
+    if len(found) == 1:
+        return found[0].astype(np.intp)
+    mask = np.zeros(len(day.papers), dtype=bool)
+    for docs in found:
+        mask[docs] = True
+    return np.flatnonzero(mask)
+
+
+def _postings(day: DayIndex, token: str) -> NDArray[np.intp] | NDArray[np.int32]:
+    stop = day.by_stop_word.get(token)
+    return stop if stop is not None else day.bm25.docs_with(token)
+
+
+def _intersect(day: DayIndex, a: NDArray[np.intp], b: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Sorted intersection of two ascending index sets, through a mask over the day's papers."""
+    mask = np.zeros(len(day.papers), dtype=bool)
+    mask[a] = True
+    both: NDArray[np.intp] = b[mask[b]]
+    return both
+
+
+def keyword_hits(day: DayIndex, keywords: Iterable[str]) -> dict[str, NDArray[np.intp]]:
+    """Each distinct keyword → the papers it matches."""
+    return {k: phrase_hits(day, k) for k in dict.fromkeys(keywords)}
+
+
+def add_keyword_bonus(row: NDArray[np.float32], hits: dict[str, NDArray[np.intp]], bonus: float) -> None:
+    """`bonus` per matched keyword, at most MAX_COUNTED_KEYWORDS counted per paper."""
+    found = [h for h in hits.values() if len(h)]
+    if len(found) <= MAX_COUNTED_KEYWORDS:
+        for h in found:
+            row[h] += np.float32(bonus)
+        return
+    papers, counts = np.unique(np.concatenate(found), return_counts=True)
+    row[papers] += np.float32(bonus) * np.minimum(counts, MAX_COUNTED_KEYWORDS).astype(np.float32)
+
+
+def author_hits(day: DayIndex, authors: Iterable[str]) -> NDArray[np.intp]:
+    """Papers by any of the followed authors (ascending)."""
+    found = [day.by_author[k] for k in {author_key(a) for a in authors if a.strip()} if k in day.by_author]
+    if not found:
+        return _NONE
+    return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+
+
+def exclude_phrases(day: DayIndex, row: NDArray[np.float32], excludes: Iterable[str]) -> None:
+    """Papers containing any exclusion can never be shown."""
+    for term in excludes:
+        row[phrase_hits(day, term)] = -np.inf
