@@ -141,3 +141,17 @@ def test_hashing_embedder_is_deterministic_and_unit_length():
     b = HashingEmbedder().encode(["graph neural networks for proteins", ""])
     assert np.array_equal(a, b)
     assert abs(float(np.linalg.norm(a[0])) - 1.0) < 1e-5 and float(np.linalg.norm(a[1])) == 0.0
+
+
+def test_a_seed_papers_abstract_counts_for_the_lexical_signal(day_papers):
+    """A seed whose title says little is still matched by its abstract's words."""
+    target = day_papers[10]
+    no_vectors = np.zeros((len(day_papers), 0), dtype=np.float32)
+    radar = Radar(name="seeded", seeds=("doi:10.1/seed",))
+    title = "Notes from a workshop"
+    by_title = rank_radar(RadarInputs(radar, day_papers, no_vectors, seed_titles=[title]))
+    by_text = rank_radar(
+        RadarInputs(radar, day_papers, no_vectors, seed_titles=[title], seed_texts=[f"{title}. {target.abstract}"])
+    )
+    assert by_text[0].paper.id == target.id
+    assert by_title[0].paper.id != target.id

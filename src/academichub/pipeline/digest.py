@@ -150,6 +150,7 @@ def _radar_query(store: Store, embedder: Embedder, radar: Radar, papers: list[Pa
         description_vector=embed_texts(store, embedder, [description], "query")[0] if description else None,
         seed_vectors=all_seeds.astype(np.float32),
         seed_titles=[p.title for p in seeds] + [t.split(". ", 1)[0][:120] for t in radar.seed_texts],
+        seed_texts=[f"{p.title}. {p.abstract}" for p in seeds] + list(radar.seed_texts),
         liked_vectors=_stack(embed_papers(store, embedder, liked), liked),
         disliked_vectors=_stack(embed_papers(store, embedder, disliked), disliked),
         allowed=allowed,

@@ -2,10 +2,10 @@
 
 Pure: papers, vectors and radars in; ScoredPapers out. The day is indexed once (rank.day); each block of
 radars is then scored as a [radars × papers] matrix of weighted z-scores: BM25 over description + keywords +
-seed titles, dense similarity to the description and the closed-form 👍 classifier (rank.classifier) in one
-matrix product, the nearest seed, a 👎 penalty, and fixed bonuses for keywords and followed authors found once
-per term per day (rank.keywords). Exclusions and per-radar filters always win. Only each radar's top k are
-selected (rank.topk) and given reasons (rank.reasons).
+seed texts (title + abstract), dense similarity to the description and the closed-form 👍 classifier
+(rank.classifier) in one matrix product, the nearest seed, a 👎 penalty, and fixed bonuses for keywords and
+followed authors found once per term per day (rank.keywords). Exclusions and per-radar filters always win.
+Only each radar's top k are selected (rank.topk) and given reasons (rank.reasons).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ __all__ = [
 Vectors = NDArray[np.float32]
 Matrix = NDArray[np.float32]
 BLOCK_RADARS = 128  # radars scored together; bounds memory at 2 × BLOCK × papers floats
+LEXICAL_SEEDS = 20  # seed texts in the BM25 query at most
 MIN_STD = 1e-9  # a signal flatter than this across the day contributes nothing
 
 
@@ -69,6 +70,7 @@ class RadarQuery:
     liked_vectors: Vectors = field(default_factory=_empty)
     disliked_vectors: Vectors = field(default_factory=_empty)
     allowed: NDArray[np.bool_] | None = None  # day papers this radar may show (None: all)
+    seed_texts: Sequence[str] = ()  # title + abstract of each seed, for BM25 (seed titles when empty)
 
 
 def paper_text(paper: Paper) -> str:
@@ -88,13 +90,14 @@ class RadarInputs:
     seed_titles: Sequence[str] = ()
     liked_vectors: Vectors = field(default_factory=_empty)
     disliked_vectors: Vectors = field(default_factory=_empty)
+    seed_texts: Sequence[str] = ()
 
 
 def rank_radar(inputs: RadarInputs, weights: RadarWeights = RadarWeights()) -> list[ScoredPaper]:
     """Every paper the radar may show, best first, with scores and reasons."""
     query = RadarQuery(
         inputs.radar, inputs.description_vector, inputs.seed_vectors, inputs.seed_titles,
-        inputs.liked_vectors, inputs.disliked_vectors,
+        inputs.liked_vectors, inputs.disliked_vectors, seed_texts=inputs.seed_texts,
     )  # fmt: skip
     return rank_radars(index_day(inputs.papers, inputs.vectors), [query], weights)[0]
 
@@ -144,8 +147,8 @@ def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64])
 def _add_lexical(
     day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix
 ) -> NDArray[np.float64]:
-    """BM25 of description + keywords + seed titles; the row mean comes from the index, the spread from one pass."""
-    lexical = [tokenize(" ".join([q.radar.description, *q.radar.keywords, *q.seed_titles])) for q in queries]
+    """BM25 of description + keywords + seed texts; the row mean comes from the index, the spread from one pass."""
+    lexical = [tokenize(" ".join([q.radar.description, *q.radar.keywords, *_lexical_seeds(q)])) for q in queries]
     total.fill(0.0)
     n = len(day.papers)
     mean = day.bm25.add_scores(total, lexical) / n
@@ -153,6 +156,12 @@ def _add_lexical(
     scale, offset = _z_scale(weights.bm25, mean, np.sqrt(np.maximum(mean_sq - mean * mean, 0.0)))
     total *= scale.astype(np.float32)[:, None]
     return offset
+
+
+def _lexical_seeds(query: RadarQuery) -> Sequence[str]:
+    """Seed title + abstract (on CSFCube one-seed radars: 59.4 NDCG%20 against 57.1 with titles alone), at most
+    LEXICAL_SEEDS of them so a large imported library does not turn BM25 into a bag of every word."""
+    return (query.seed_texts or query.seed_titles)[:LEXICAL_SEEDS]
 
 
 def _add_linear(

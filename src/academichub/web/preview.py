@@ -35,6 +35,7 @@ def preview_radar(store: Store, embedder: Embedder, radar: Radar, day: dt.date) 
         description_vector=embed_texts(store, embedder, [description], "query")[0] if description else None,
         seed_vectors=np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32),
         seed_titles=[p.title for p in seeds],
+        seed_texts=[f"{p.title}. {p.abstract}" for p in seeds],
         allowed=np.array([may_show(p, radar, day) for p in papers], dtype=bool),
     )
     return rank_radars(index_day(papers, matrix), [query], top_k=PREVIEW_SIZE)[0]
