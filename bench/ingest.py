@@ -4,6 +4,8 @@ Prints papers/s, peak memory and two ratios measured in the same run:
   - to the bare parse of the same files (json.loads per line, lxml per OAI page);
   - to the floor: that bare parse plus a plain INSERT OR IGNORE into one table with an FTS5 index.
 Each measurement runs in its own subprocess so peak memory (ru_maxrss) is its own.
+CPU seconds (user + system) are printed too: on a shared, loaded machine they vary less than wall time.
+`--profile FILE` also writes a cProfile of our ingest (run in-process) for `python -m pstats FILE`.
 
     python bench/ingest.py [--fixtures ../shared/fixtures] [--repeat 1]
 """
@@ -94,8 +96,20 @@ def run_child(mode: str, fixtures: Path) -> dict[str, float]:
         papers = store.count_papers()
         store.close()
     seconds = time.perf_counter() - start
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "papers": papers, "peak_mib": peak_mib}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_mib = usage.ru_maxrss / 1024
+    return {"seconds": seconds, "papers": papers, "peak_mib": peak_mib, "cpu": usage.ru_utime + usage.ru_stime}
+
+
+def profile_ours(fixtures: Path, out: Path) -> None:
+    """cProfile of `run_child("ours")`; prints the 25 costliest functions by own time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(run_child, "ours", fixtures)
+    profiler.dump_stats(out)
+    pstats.Stats(str(out)).sort_stats("tottime").print_stats(25)
 
 
 def measure(mode: str, fixtures: Path) -> dict[str, float]:
@@ -113,7 +127,11 @@ def main() -> None:
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES)
     parser.add_argument("--repeat", type=int, default=1, help="take the best of N runs of each")
     parser.add_argument("--child", choices=["parse", "floor", "ours"], help=argparse.SUPPRESS)
+    parser.add_argument("--profile", type=Path, help="only profile our ingest into this pstats file")
     args = parser.parse_args()
+    if args.profile:
+        profile_ours(args.fixtures, args.profile)
+        return
     if args.child:
         print(json.dumps(run_child(args.child, args.fixtures)))
         return
@@ -127,11 +145,15 @@ def main() -> None:
         runs = [measure(mode, args.fixtures) for _ in range(args.repeat)]
         results[mode] = min(runs, key=lambda r: r["seconds"])
         r = results[mode]
-        print(f"{mode:>6}: {r['seconds']:.2f} s, {r['papers']:.0f} rows/papers, peak {r['peak_mib']:.0f} MiB")
+        print(
+            f"{mode:>6}: {r['seconds']:.2f} s ({r['cpu']:.2f} s CPU), {r['papers']:.0f} rows/papers, "
+            f"peak {r['peak_mib']:.0f} MiB"
+        )
     ours = results["ours"]
     print(f"papers/s: {ours['papers'] / ours['seconds']:.0f}")
     print(f"ratio to bare parse: {ours['seconds'] / results['parse']['seconds']:.2f}")
     print(f"ratio to floor: {ours['seconds'] / results['floor']['seconds']:.2f}")
+    print(f"CPU ratio to floor: {ours['cpu'] / results['floor']['cpu']:.2f}")
 
 
 if __name__ == "__main__":

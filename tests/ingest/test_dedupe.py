@@ -69,3 +69,10 @@ def test_dedupe_gives_one_paper_per_id_whatever_the_order(records):
 def test_merging_a_paper_with_itself_changes_nothing(arxiv_id, version):
     p = paper(f"arxiv:{arxiv_id}", version=version)
     assert merge_papers(p, p) == p
+
+
+def test_a_record_met_twice_in_a_batch_is_one_paper_with_everything_kept():
+    p = paper("arxiv:2605.00001", version=2, listing="cs.LG", categories=("cs.LG", "cs.AI"))
+    other = paper("arxiv:2605.00002")
+    merged = dedupe_batch([p, other, p])
+    assert merged == [p, other]

@@ -110,3 +110,35 @@ def test_normalised_item_carries_its_announcement_and_version():
 
 def test_item_without_title_is_dropped():
     assert normalize_item(RawItem(source="journal", title="   ", doi="10.1/x")) is None
+
+
+MESSY_CHARS = [
+    "a",
+    "Z",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x00",
+    "\x7f",
+    "é",
+    "\u00a0",
+    "\u200b",
+    "$",
+    "<",
+]
+
+
+@given(st.text(alphabet=st.sampled_from(MESSY_CHARS), max_size=40))
+def test_cleaned_text_is_single_spaced_and_free_of_control_characters(raw):
+    text = clean_text(raw)
+    assert text == " ".join(text.split())
+    assert not any(ch in text for ch in "\x00\x7f\x0b\x0c\x1c\u200b\t\n\r")
+    assert clean_text(text) == text
+
+
+def test_a_control_character_glues_words_but_whitespace_separates_them():
+    assert clean_text("data\x0cbase  and\tgraph\nnets") == "database and graph nets"

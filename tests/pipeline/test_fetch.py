@@ -91,3 +91,13 @@ def test_sources_command_shows_the_failure_and_why(settings, store, http_client,
     result = CliRunner().invoke(cli, ["sources", "--format", "json"], env={"ACADEMICHUB_HOME": str(settings.home)})
     assert result.exit_code == 0, result.output
     assert '"status": "failed"' in result.output and '"http_status": 404' in result.output
+
+
+def test_a_feed_longer_than_the_item_cap_stores_the_cap_and_says_so(store, http_client, loopback, rss):
+    loopback.add("/rss/cs.LG", rss, headers={"content-type": "application/rss+xml"})
+    spec = SourceSpec("arxiv-rss:cs.LG", "arxiv-rss", loopback.url("/rss/cs.LG"), "arXiv (cs.LG)")
+    run = fetch_source(store, http_client, spec, None, max_items=2)
+    assert run.status == RunStatus.OK and run.items_seen == 2
+    assert store.count_papers() == 2
+    assert "feed gave 3 items: only the first 2 were stored" in run.note
+    assert "only the first" in store.runs_for("arxiv-rss:cs.LG")[0].note

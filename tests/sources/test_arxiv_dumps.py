@@ -141,3 +141,13 @@ def test_all_shared_abs_files_parse(shared_fixtures: Path) -> None:
     assert sum(1 for i in items if i.version and i.version > 1) > 300
     (parsed,) = parse_file(files[0])
     assert parsed.format == "arxiv-abs"
+
+
+def test_a_line_repeated_in_a_crawl_gives_the_same_item_again() -> None:
+    first = {"id": "2605.00001", "categories": ["cs.LG", "cs.AI"], "authors": ["A B"], "title": "T", "summary": "S"}
+    second = {**first, "id": "2605.00002"}
+    lines = [json.dumps(r).encode() for r in (first, second, first)]
+    result = parse_arxiv_jsonl(b"\n".join(lines), day=dt.date(2026, 5, 4))
+    assert [i.arxiv_id for i in result.items] == ["2605.00001", "2605.00002", "2605.00001"]
+    assert result.items[2] is result.items[0]
+    assert result.items[0].categories == ("cs.LG", "cs.AI")

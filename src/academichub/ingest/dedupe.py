@@ -69,6 +69,8 @@ def dedupe_batch(papers: Iterable[Paper]) -> list[Paper]:
         target = slots[0]
         current = merged[target]
         assert current is not None  # slots only name live entries
+        if current is paper and len(slots) == 1:
+            continue  # the same record again: merging a paper with itself changes nothing
         for other in slots[1:]:  # this paper bridges two groups: fold them together
             other_paper = merged[other]
             assert other_paper is not None

@@ -71,8 +71,15 @@ def sane_date(value: dt.date | None, *, today: dt.date | None = None) -> dt.date
     """A date we can sort by, or None for epoch-0, far-future and pre-1900 nonsense."""
     if value is None:
         return None
-    limit = (today or dt.date.today()) + dt.timedelta(days=366)
-    if value < EARLIEST_DATE or value > limit or value == dt.date(1970, 1, 1):
+    return _sane(value, (today or dt.date.today()) + _FUTURE_SLACK)
+
+
+_FUTURE_SLACK = dt.timedelta(days=366)
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _sane(value: dt.date | None, limit: dt.date) -> dt.date | None:
+    if value is None or value < EARLIEST_DATE or value > limit or value == _EPOCH:
         return None
     return value
 
@@ -96,11 +103,33 @@ def normalize_authors(item: RawItem) -> tuple[Author, ...]:
     authors = item.authors or (split_author_string(item.authors_raw) if item.authors_raw else ())
     cleaned: list[Author] = []
     for author in authors:
+        if not author.affiliations and author.orcid is None:
+            plain = _plain_author(author.name)
+            if plain is not None:
+                cleaned.append(plain)
+            continue
         name = clean_name(author.name)
         if name:
             affiliations = tuple(a for a in (clean_text(x, max_chars=500) for x in author.affiliations) if a)
             cleaned.append(Author(name, affiliations, author.orcid))
     return tuple(cleaned)
+
+
+_PLAIN_AUTHORS: dict[str, Author | None] = {}
+_PLAIN_AUTHORS_MAX = 200_000
+
+
+def _plain_author(raw_name: str) -> Author | None:
+    """Cleaned name-only author, memoised: a bulk ingest meets the same names again and again."""
+    try:
+        return _PLAIN_AUTHORS[raw_name]
+    except KeyError:
+        pass
+    if len(_PLAIN_AUTHORS) >= _PLAIN_AUTHORS_MAX:
+        _PLAIN_AUTHORS.clear()
+    name = clean_name(raw_name)
+    author = _PLAIN_AUTHORS[raw_name] = Author(name) if name else None
+    return author
 
 
 def unique(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -126,17 +155,14 @@ def normalize_item(item: RawItem, *, today: dt.date | None = None) -> Paper | No
         return None
     if not keys:
         keys = (f"title:{_title_key(title)}",)
+    limit = (today or dt.date.today()) + _FUTURE_SLACK
     categories = unique(((item.primary_category,) if item.primary_category else ()) + tuple(item.categories))
     primary = item.primary_category or (categories[0] if categories else None)
     listing = clean_text(item.listing, max_chars=200) or None
     venue = clean_text(item.venue, max_chars=300) or None
-    by_number = {v.number: Version(v.number, sane_date(v.date, today=today)) for v in item.versions}
-    if item.version and item.version not in by_number:
-        by_number[item.version] = Version(item.version, sane_date(item.updated, today=today))
-    versions = tuple(by_number[n] for n in sorted(by_number))
-    version = item.version or (versions[-1].number if versions else None)
+    versions = _versions(item, limit)
     announcements: tuple[Announcement, ...] = ()
-    announced = sane_date(item.announced, today=today)
+    announced = _sane(item.announced, limit)
     if announced is not None:
         announcements = (Announcement(announced, item.source, listing or "", item.announce_type or AnnounceType.NEW),)
     matches: tuple[tuple[str, str], ...] = ()
@@ -156,16 +182,36 @@ def normalize_item(item: RawItem, *, today: dt.date | None = None) -> Paper | No
         venue=venue,
         journal_ref=clean_text(item.journal_ref, max_chars=500) or None,
         license=(item.license or "").strip() or None,
-        published=sane_date(item.published, today=today),
-        updated=sane_date(item.updated, today=today),
-        version=version,
+        published=_sane(item.published, limit),
+        updated=_sane(item.updated, limit),
+        version=item.version or (versions[-1].number if versions else None),
         versions=versions,
-        links=tuple(Link(link.kind, link.url.strip()) for link in item.links if link.url.strip()),
+        links=_links(item.links),
         comment=clean_text(item.comment, max_chars=2_000) or None,
         item_type=item.item_type,
         announcements=announcements,
         matches=matches,
     )
+
+
+def _versions(item: RawItem, limit: dt.date) -> tuple[Version, ...]:
+    """The version history with sane dates; the item's own version is added (dated `updated`) if missing."""
+    if not item.versions:
+        return (Version(item.version, _sane(item.updated, limit)),) if item.version else ()
+    by_number = {v.number: Version(v.number, _sane(v.date, limit)) for v in item.versions}
+    if item.version and item.version not in by_number:
+        by_number[item.version] = Version(item.version, _sane(item.updated, limit))
+    return tuple(by_number[n] for n in sorted(by_number))
+
+
+def _links(links: tuple[Link, ...]) -> tuple[Link, ...]:
+    """Links with trimmed URLs, empty ones dropped (already-clean links are kept as they are)."""
+    out: list[Link] = []
+    for link in links:
+        url = link.url.strip()
+        if url:
+            out.append(link if url == link.url else Link(link.kind, url))
+    return tuple(out)
 
 
 def _title_key(title: str) -> str:

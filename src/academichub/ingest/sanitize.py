@@ -22,6 +22,7 @@ _BLOCK = re.compile(r"</?(?:p|br|div|li|h[1-6]|jats:p|jats:sec)\b[^>]*>", re.IGN
 _CONTROL_CHARS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
 _DROP_CONTROL = dict.fromkeys(_CONTROL_CHARS)
 _HAS_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL_CHARS) + "]")
+_ASCII_CONTROL_BYTES = bytes(c for c in _CONTROL_CHARS if c < 0x80)
 _ANNOUNCE_PREFIX = re.compile(r"^\s*arXiv:\S+\s+Announce\s+Type:\s*[\w-]+\s*(?:Abstract:)?\s*", re.IGNORECASE)
 MAX_TITLE_CHARS = 2_000
 MAX_ABSTRACT_CHARS = 20_000
@@ -56,14 +57,36 @@ def clean_text(text: str | None, *, max_chars: int = MAX_ABSTRACT_CHARS) -> str:
         text = strip_markup(text)
     elif "&" in text and ";" in text:
         text = html.unescape(text)
-    if _HAS_CONTROL.search(text):
+    if _has_control(text):
         text = text.translate(_DROP_CONTROL)
     if not is_ascii:
         text = unicodedata.normalize("NFC", text)
-    text = " ".join(text.split())
+    if not _is_single_spaced(text):
+        text = " ".join(text.split())
     if len(text) > max_chars:
         text = text[: max_chars - len(TRUNCATION_MARK)].rstrip() + TRUNCATION_MARK
     return text
+
+
+def _has_control(text: str) -> bool:
+    if text.isascii():  # bytes.translate is ~10x faster than the regex on the hot path (abstracts)
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _ASCII_CONTROL_BYTES)) != len(raw)
+    return _HAS_CONTROL.search(text) is not None
+
+
+def _is_single_spaced(text: str) -> bool:
+    """True when `" ".join(text.split())` would give `text` back (decided fast for ASCII without control chars)."""
+    if not text.isascii():
+        return False
+    return (
+        "  " not in text
+        and "\n" not in text
+        and "\t" not in text
+        and "\r" not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    )
 
 
 def clean_title(text: str | None) -> str:

@@ -29,6 +29,7 @@ INGEST_JOB = "ingest-files"
 OAI_JOB = "oai-harvest"
 UNCONDITIONAL_REFETCH_S = 12 * 3600
 ENRICH_RETRY_S = 24 * 3600  # a paper no provider could fill is asked about again a day later
+MAX_ITEMS_PER_FETCH = 10_000  # one fetch of one feed stores at most this many items (RELIABILITY B5)
 
 
 @dataclass
@@ -45,8 +46,7 @@ def store_items(store: Store, items: Iterable[RawItem], *, today: dt.date | None
     total = IngestCounts()
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH_SIZE)):
-        papers = [p for item in batch if (p := normalize_item(item, today=today)) is not None]
-        counts = store_papers(store, papers)
+        counts = store_papers(store, _normalize_batch(batch, today or dt.date.today()))
         total = IngestCounts(
             seen=total.seen + len(batch),
             new=total.new + counts.new,
@@ -54,6 +54,21 @@ def store_items(store: Store, items: Iterable[RawItem], *, today: dt.date | None
             unchanged=total.unchanged + counts.unchanged,
         )
     return total
+
+
+def _normalize_batch(batch: list[RawItem], today: dt.date) -> list[Paper]:
+    """Normalise each item; an item object met again in the batch (a repeated dump line) gives the same Paper."""
+    done: dict[int, Paper | None] = {}
+    papers: list[Paper] = []
+    for item in batch:
+        key = id(item)  # the batch keeps every item alive, so ids are not reused
+        if key in done:
+            paper = done[key]
+        else:
+            paper = done[key] = normalize_item(item, today=today)
+        if paper is not None:
+            papers.append(paper)
+    return papers
 
 
 def store_papers(store: Store, papers: Sequence[Paper]) -> IngestCounts:
@@ -81,7 +96,7 @@ def store_papers(store: Store, papers: Sequence[Paper]) -> IngestCounts:
             if len(ids) > 1:
                 store.fold_papers(ids[0], ids[1:])
             merged = join_match(paper, base, reason) if reason else merge_papers(base, paper)
-            pending[ids[0]] = replace(merged, id=ids[0])
+            pending[ids[0]] = merged if merged.id == ids[0] else replace(merged, id=ids[0])
             for key in merged.keys:
                 key_ids[key] = ids[0]
         _, outcome = store.save_papers([*pending.values(), *fresh])
@@ -131,9 +146,11 @@ def _add(a: IngestCounts, b: IngestCounts) -> IngestCounts:
     return IngestCounts(a.seen + b.seen, a.new + b.new, a.updated + b.updated, a.unchanged + b.unchanged)
 
 
-def fetch_source(store: Store, client: HttpClient, spec: SourceSpec, day: dt.date | None) -> FetchRun:
-    """Fetch one source and store what it gave. Any failure is recorded on the run, never raised,
-    and never deletes anything stored."""
+def fetch_source(
+    store: Store, client: HttpClient, spec: SourceSpec, day: dt.date | None, *, max_items: int = MAX_ITEMS_PER_FETCH
+) -> FetchRun:
+    """Fetch one source and store what it gave (at most `max_items`; the run's note says when more
+    were dropped). Any failure is recorded on the run, never raised, and never deletes anything stored."""
     store.ensure_source(spec.name, spec.kind, spec.target, spec.label)
     state = store.source_state(spec.name)
     now = dt.datetime.now(dt.UTC)
@@ -147,8 +164,11 @@ def fetch_source(store: Store, client: HttpClient, spec: SourceSpec, day: dt.dat
             etag=state.etag if conditional and state else None,
             last_modified=state.last_modified if conditional and state else None,
         )
-        counts = store_items(store, result.items)
+        counts = store_items(store, result.items[:max_items])
         run.status, run.http_status, run.note = result.status, result.http_status, result.note
+        if len(result.items) > max_items:
+            cut = f"feed gave {len(result.items)} items: only the first {max_items} were stored"
+            run.note = f"{run.note}; {cut}" if run.note else cut
         run.items_seen, run.items_new, run.items_updated = counts.seen, counts.new, counts.updated
         if result.status != RunStatus.NOT_MODIFIED:
             store.save_validators(spec.name, result.etag, result.last_modified, unconditional=not conditional)

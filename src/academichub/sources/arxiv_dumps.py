@@ -63,19 +63,21 @@ def parse_arxiv_jsonl(data: bytes, *, day: dt.date | None = None) -> JsonlParse:
     """
     build = _JsonlBuilder(listing_day_or_none(day))
     lines = [line for line in data.split(b"\n") if line and not line.isspace()]
+    unique = list(dict.fromkeys(lines))  # crawls repeat a record once per listed category
     try:  # fast path: one C-level decode of the whole file as a JSON array
-        records = json.loads(b"[" + b",".join(lines) + b"]")
+        records = json.loads(b"[" + b",".join(unique) + b"]")
     except ValueError:
         return _parse_jsonl_lines(data, build)
-    items: list[RawItem] = []
-    for record in records:
+    built: dict[bytes, RawItem] = {}
+    for line, record in zip(unique, records, strict=True):
         if not isinstance(record, dict):
             return _parse_jsonl_lines(data, build)
         try:
-            items.append(build(record))
+            built[line] = build(record)
         except (TypeError, ValueError, AttributeError):
             return _parse_jsonl_lines(data, build)
-    return JsonlParse(items, [])
+    # A repeated line gives the very same RawItem object again, so later stages can skip it cheaply.
+    return JsonlParse([built[line] for line in lines], [])
 
 
 def _parse_jsonl_lines(data: bytes, build: _JsonlBuilder) -> JsonlParse:

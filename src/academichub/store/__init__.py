@@ -17,7 +17,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.models import Briefing, FeedbackKind, FetchRun, Paper, Radar, Reason
-from academichub.store import accounts, briefings, invitations, listing, page_state, papers, radars, runs, tokens
+from academichub.store import (
+    accounts,
+    briefings,
+    invitations,
+    listing,
+    page_state,
+    papers,
+    radars,
+    runs,
+    throttle,
+    tokens,
+)
 from academichub.store.accounts import Pick, User, WebSession
 from academichub.store.db import Connection, connect_sqlite
 from academichub.store.invitations import Invitation
@@ -317,6 +328,23 @@ class Store:
     def delete_session(self, token_hash: str) -> None:
         with self._db.transaction() as conn:
             accounts.delete_session(conn, token_hash)
+
+    # throttle hits shared by every process (the web layer decides the keys and limits; see web/throttle.py)
+    def throttle_hits(self, keys: Sequence[str], now: float) -> dict[str, list[float]]:
+        """Each key's live hits as expiry times, oldest first; read inside `transaction()` to decide atomically."""
+        return throttle.live_hits(self._conn, keys, now)
+
+    def add_throttle_hits(self, keys: Sequence[str], now: float, window_s: float) -> list[int]:
+        with self._db.transaction() as conn:
+            return throttle.add_hits(conn, keys, now, window_s)
+
+    def delete_throttle_hits(self, ids: Sequence[int]) -> None:
+        with self._db.transaction() as conn:
+            throttle.delete_hits(conn, ids)
+
+    def clear_throttle_key(self, key: str) -> None:
+        with self._db.transaction() as conn:
+            throttle.clear_key(conn, key)
 
     # invitations (the web layer makes tokens; only hashes are stored)
     def create_invitation(

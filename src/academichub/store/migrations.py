@@ -329,6 +329,46 @@ def m007_invitations() -> str:
     """
 
 
+def m008_bulk_fts() -> str:
+    """Bulk writers index a whole batch in one FTS statement; updates reindex only changed text.
+
+    While `fts_deferred` holds a row (only ever inside the bulk writer's own transaction), the
+    insert trigger stands aside and that writer indexes the inserted rows itself. A trigger per
+    row makes FTS5 flush its pending terms at every statement, which costs more than the rest of
+    the ingest. Every other write keeps FTS in sync through the triggers as before.
+    """
+    return """
+        CREATE TABLE fts_deferred (only_row INTEGER PRIMARY KEY CHECK (only_row = 1));
+        DROP TRIGGER papers_ai;
+        CREATE TRIGGER papers_ai AFTER INSERT ON papers WHEN NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+            INSERT INTO papers_fts(rowid, title, abstract, authors_text)
+            VALUES (new.id, new.title, new.abstract, new.authors_text);
+        END;
+        DROP TRIGGER papers_au;
+        CREATE TRIGGER papers_au AFTER UPDATE OF title, abstract, authors_text ON papers
+        WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract OR old.authors_text IS NOT new.authors_text
+        BEGIN
+            INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors_text)
+            VALUES ('delete', old.id, old.title, old.abstract, old.authors_text);
+            INSERT INTO papers_fts(rowid, title, abstract, authors_text)
+            VALUES (new.id, new.title, new.abstract, new.authors_text);
+        END;
+    """
+
+
+def m009_throttle_hits() -> str:
+    """Sign-in throttling and rate limits counted in the database, so every web process shares them."""
+    return """
+        CREATE TABLE throttle_hits (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,
+            expires_at REAL NOT NULL  -- unix seconds
+        );
+        CREATE INDEX throttle_hits_key ON throttle_hits(key, expires_at);
+        CREATE INDEX throttle_hits_expiry ON throttle_hits(expires_at);
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     m001_papers_sources_runs,
     m002_users_radars_feedback_vectors,
@@ -337,6 +377,8 @@ MIGRATIONS: list[Callable[[], str]] = [
     m005_api_tokens,
     m006_user_email,
     m007_invitations,
+    m008_bulk_fts,
+    m009_throttle_hits,
 ]
 
 

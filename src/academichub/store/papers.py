@@ -11,7 +11,8 @@ import datetime as dt
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from operator import attrgetter
 from typing import TypeVar
 
 from academichub.models import Announcement, AnnounceType, Author, Link, Paper, Version
@@ -27,33 +28,90 @@ class SaveOutcome:
     unchanged: int = 0
 
 
-def _sorted_parts(paper: Paper) -> tuple[tuple[object, ...], ...]:
+_Parts = tuple[tuple[Link, ...], tuple[tuple[str, str], ...], tuple[Announcement, ...], tuple[Version, ...]]
+
+
+def _sorted_parts(paper: Paper) -> _Parts:
     """The set-like parts of a paper in the order the tables give them back."""
+    links, matches, announcements, versions = paper.links, paper.matches, paper.announcements, paper.versions
     return (
-        tuple(sorted(paper.links, key=lambda link: link.kind)),
-        tuple(sorted(dict(paper.matches).items())),
-        tuple(sorted(set(paper.announcements), key=lambda a: (a.day, a.source, a.listing))),
-        tuple(sorted(paper.versions, key=lambda v: v.number)),
+        links if len(links) < 2 else tuple(sorted(links, key=_link_kind)),
+        matches if not matches else tuple(sorted(dict(matches).items())),
+        announcements if len(announcements) < 2 else tuple(sorted(set(announcements), key=_announcement_order)),
+        versions if len(versions) < 2 else tuple(sorted(versions, key=_version_number)),
     )
+
+
+def _link_kind(link: Link) -> str:
+    return link.kind
+
+
+def _announcement_order(a: Announcement) -> tuple[dt.date, str, str]:
+    return (a.day, a.source, a.listing)
+
+
+def _version_number(v: Version) -> int:
+    return v.number
 
 
 def canonical(paper: Paper) -> Paper:
     """The form a paper has after a round trip through the tables (set-like parts sorted)."""
-    links, matches, announcements, versions = _sorted_parts(paper)
+    return _canonical(paper, _sorted_parts(paper))
+
+
+def _canonical(paper: Paper, parts: _Parts) -> Paper:
+    links, matches, announcements, versions = parts
     if (links, matches, announcements, versions) == (paper.links, paper.matches, paper.announcements, paper.versions):
         return paper
-    return replace(paper, links=links, matches=matches, announcements=announcements, versions=versions)  # type: ignore[arg-type]
+    return replace(paper, links=links, matches=matches, announcements=announcements, versions=versions)
 
 
 def fingerprint(paper: Paper) -> str:
-    """Stable hash of everything stored about a paper except its id."""
-    p = paper
-    parts = (
-        p.keys, p.title, p.abstract, p.authors, p.categories, p.primary_category, p.source, p.source_label,
-        p.venue, p.journal_ref, p.license, p.published, p.updated, p.version, p.comment, p.item_type,
-        _sorted_parts(p),
-    )  # fmt: skip
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    """Stable hash of everything stored about a paper except its id.
+
+    The hash is of `repr()` of the paper's fields and sorted parts (so prints stored by earlier
+    releases still match); `_fields_repr` spells that repr out without the slow dataclass __repr__.
+    """
+    return _fingerprint(paper, _sorted_parts(paper))
+
+
+def _fingerprint(paper: Paper, parts: _Parts) -> str:
+    return hashlib.blake2b(_fields_repr(paper, parts).encode(), digest_size=16).hexdigest()
+
+
+def _fields_repr(p: Paper, parts: _Parts) -> str:
+    links, matches, announcements, versions = parts
+    sorted_parts = _tuple_repr(
+        [
+            _tuple_repr([f"Link(kind={x.kind!r}, url={x.url!r})" for x in links]),
+            repr(matches),
+            _tuple_repr([_announcement_repr(a) for a in announcements]),
+            _tuple_repr([f"Version(number={v.number!r}, date={v.date!r})" for v in versions]),
+        ]
+    )
+    authors = _tuple_repr(
+        [f"Author(name={a.name!r}, affiliations={a.affiliations!r}, orcid={a.orcid!r})" for a in p.authors]
+    )
+    return (
+        f"({p.keys!r}, {p.title!r}, {p.abstract!r}, {authors}, {p.categories!r}, {p.primary_category!r}, "
+        f"{p.source!r}, {p.source_label!r}, {p.venue!r}, {p.journal_ref!r}, {p.license!r}, {p.published!r}, "
+        f"{p.updated!r}, {p.version!r}, {p.comment!r}, {p.item_type!r}, {sorted_parts})"
+    )
+
+
+_ANNOUNCE_TYPE_REPR = {t: repr(t) for t in AnnounceType}
+
+
+def _announcement_repr(a: Announcement) -> str:
+    kind = _ANNOUNCE_TYPE_REPR.get(a.announce_type) or repr(a.announce_type)
+    return f"Announcement(day={a.day!r}, source={a.source!r}, listing={a.listing!r}, announce_type={kind})"
+
+
+def _tuple_repr(items: list[str]) -> str:
+    """What repr() gives for a tuple whose items have these reprs."""
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return f"({', '.join(items)})"
 
 
 def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
@@ -161,36 +219,67 @@ def save_papers(conn: sqlite3.Connection, papers: Sequence[Paper], now: str) -> 
     next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM papers").fetchone()[0]) + 1
     inserts: list[tuple[object, ...]] = []
     updates: list[tuple[object, ...]] = []
-    written: list[Paper] = []
+    fresh: list[Paper] = []
+    changed: list[Paper] = []
     result: list[Paper] = []
-    unchanged = 0
     for paper in papers:
-        print_ = fingerprint(paper)
-        paper = canonical(paper)
+        parts = _sorted_parts(paper)
+        print_ = _fingerprint(paper, parts)
+        paper = _canonical(paper, parts)
         if paper.id is None:
-            paper = replace(paper, id=next_id)
+            paper = _with_id(paper, next_id)
             next_id += 1
             inserts.append((paper.id, *_paper_values(paper), print_, now, now))
-            written.append(paper)
+            fresh.append(paper)
         elif stored_prints.get(paper.id) != print_:
             updates.append((*_paper_values(paper), print_, now, paper.id))
-            written.append(paper)
-        else:
-            unchanged += 1
+            changed.append(paper)
         result.append(paper)
-    conn.executemany(
-        f"INSERT INTO papers (id, {_WRITE_COLUMNS}, fingerprint, created_at, changed_at) "
-        f"VALUES (?, {_WRITE_MARKS}, ?, ?, ?)",
-        inserts,
-    )
+    _insert_papers(conn, inserts)
     conn.executemany(
         f"UPDATE papers SET ({_WRITE_COLUMNS}, fingerprint, changed_at) = ({_WRITE_MARKS}, ?, ?) WHERE id = ?",
         updates,
     )
-    updated_ids = {u[-1] for u in updates}
-    _replace_children(conn, [p for p in written if p.id in updated_ids], delete=True)
-    _replace_children(conn, [p for p in written if p.id not in updated_ids], delete=False)
+    _replace_children(conn, changed, delete=True)
+    _replace_children(conn, fresh, delete=False)
+    unchanged = len(papers) - len(inserts) - len(updates)
     return result, SaveOutcome(new=len(inserts), updated=len(updates), unchanged=unchanged)
+
+
+_PAPER_FIELDS = [f.name for f in fields(Paper)]
+_PAPER_VALUES = attrgetter(*_PAPER_FIELDS)
+_ID_INDEX = _PAPER_FIELDS.index("id")
+
+
+def _with_id(paper: Paper, paper_id: int) -> Paper:
+    """`replace(paper, id=paper_id)` without its per-field bookkeeping (one call per new paper)."""
+    values = list(_PAPER_VALUES(paper))
+    values[_ID_INDEX] = paper_id
+    return Paper(*values)
+
+
+def _insert_papers(conn: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> None:
+    """Insert rows with fresh ids (all above the old maximum) and index them with one FTS statement.
+
+    The insert trigger stands aside while `fts_deferred` holds a row (m008): one statement per row
+    would make FTS5 flush at every row. Whatever got inserted is indexed, even if a row fails.
+    """
+    if not rows:
+        return
+    conn.execute("INSERT INTO fts_deferred (only_row) VALUES (1)")
+    try:
+        conn.executemany(
+            f"INSERT INTO papers (id, {_WRITE_COLUMNS}, fingerprint, created_at, changed_at) "
+            f"VALUES (?, {_WRITE_MARKS}, ?, ?, ?)",
+            rows,
+        )
+    finally:
+        conn.execute("DELETE FROM fts_deferred")
+        conn.execute(
+            "INSERT INTO papers_fts (rowid, title, abstract, authors_text) "
+            "SELECT id, title, abstract, authors_text FROM papers WHERE id >= ? ORDER BY id",
+            (rows[0][0],),
+        )
 
 
 _WRITE_COLUMNS = (
