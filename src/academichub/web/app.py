@@ -46,6 +46,7 @@ from academichub.web.routes import (
 )
 from academichub.web.routes import settings as settings_routes
 from academichub.web.store_pool import StorePool
+from academichub.web.throttle import LoginThrottle, RateLimit
 
 log = logging.getLogger(__name__)
 WEB_PACKAGE = "academichub.web"
@@ -88,9 +89,9 @@ def create_app(settings: Settings) -> FastAPI:
     # Templates ship inside the package and never change while serving: skip the per-include mtime checks
     # (a stat for every card's partial) that auto_reload does.
     app.state.templates.env.auto_reload = False
-    app.state.login_throttle = security.LoginThrottle(settings.web_login_attempts, settings.web_login_window_s)
+    app.state.login_throttle = LoginThrottle(settings.web_login_attempts, settings.web_login_window_s)
     app.mount("/static", StaticFiles(directory=package / "static"), name="static")
-    app.state.regenerate_limit = security.LoginThrottle(settings.web_regenerate_limit, settings.web_regenerate_window_s)
+    app.state.regenerate_limit = RateLimit(settings.web_regenerate_limit, settings.web_regenerate_window_s)
     app.state.vector_index = VectorIndex()
     app.state.list_cache = ListCache()
     routers = (auth, invitations, daily, briefing, search, papers, sources, radars, radar_library)

@@ -1,8 +1,9 @@
-"""Web security: password hashing, session tokens, CSRF, login throttling and the response headers.
+"""Web security: password hashing and rules, session tokens, CSRF and the response headers.
 
 Sessions are server-side: the cookie holds a random token, the database only
 its SHA-256. Every unsafe request must carry the session's CSRF token (or, before
-sign-in, the pre-session cookie's) and must not come from a foreign Origin.
+sign-in, the pre-session cookie's) and must not come from a foreign Origin. Sign-in
+throttling lives in web/throttle.py.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -46,12 +46,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
-# A few of the most common passwords; a full breached-password list is not shipped yet.
-COMMON_PASSWORDS = frozenset(
-    "password 12345678 123456789 1234567890 password1 qwertyui qwerty123 iloveyou 11111111 00000000 "
-    "abc12345 abcd1234 passw0rd 1q2w3e4r 1qaz2wsx sunshine princess football baseball welcome1 "
-    "admin123 administrator letmein1 trustno1 dragon12 monkey12 zaq12wsx qazwsxedc".split()
-)
+COMMON_PASSWORD_RANKS = 30_000  # refused: the whole ranked list zxcvbn ships (leaked-password frequency)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The most common passwords, lower-cased, from the zxcvbn package's data (loaded on first use, ~0.1 s)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    ranked: list[str] = FREQUENCY_LISTS["passwords"]
+    return frozenset(word.lower() for word in ranked[:COMMON_PASSWORD_RANKS])
+
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -79,7 +84,7 @@ def password_problem(password: str, name: str) -> str | None:
         return "password_too_short"
     if len(password) > MAX_PASSWORD_CHARS:
         return "password_too_long"
-    if password.lower() in COMMON_PASSWORDS or password.lower() == name.lower():
+    if password.lower() in common_passwords() or password.lower() == name.lower():
         return "password_too_common"
     return None
 
@@ -156,38 +161,3 @@ def security_middleware(
         return response
 
     return middleware
-
-
-class LoginThrottle:
-    """Failed sign-ins per key (client address, account name) in a sliding window; in memory, per process."""
-
-    def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self._limit = limit
-        self._window_s = window_s
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-
-    def retry_after_s(self, *keys: str) -> int:
-        """Seconds until another attempt is allowed for all these keys (0: allowed now)."""
-        now = self._clock()
-        wait = 0.0
-        for key in keys:
-            times = self._failures.get(key)
-            if not times:
-                continue
-            while times and times[0] <= now - self._window_s:
-                times.popleft()
-            if len(times) >= self._limit:
-                wait = max(wait, times[0] + self._window_s - now)
-        return int(wait) + 1 if wait > 0 else 0
-
-    def record_failure(self, *keys: str) -> None:
-        now = self._clock()
-        for key in keys:
-            self._failures.setdefault(key, deque()).append(now)
-        if len(self._failures) > 100_000:  # bound memory under a spray of names
-            self._failures.clear()
-
-    def clear(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.pop(key, None)

@@ -16,6 +16,7 @@ from academichub.store import Store, User
 from academichub.web import security
 from academichub.web.deps import LANG_COOKIE, SessionDep, SettingsDep, StoreDep, render, request_language
 from academichub.web.i18n import LANGUAGES
+from academichub.web.throttle import LoginThrottle
 
 router = APIRouter()
 NAME_PATTERN = re.compile(r"[\w.\-]{1,64}")
@@ -135,25 +136,26 @@ def login(
     password: TextField,
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    throttle: security.LoginThrottle = request.app.state.login_throttle
-    keys = (f"addr:{request.client.host if request.client else '?'}", f"name:{name.strip().lower()}")
-    wait_s = throttle.retry_after_s(*keys)
-    context = {"name": name.strip(), "next": safe_next(next)}
-    if wait_s:
-        response = render(
-            request, "login.html", {**context, "error": "too_many_logins", "wait_s": wait_s}, status_code=429
-        )
-        response.headers["retry-after"] = str(wait_s)
-        return response
+    throttle: LoginThrottle = request.app.state.login_throttle
+    attempt = throttle.begin(store, request.client.host if request.client else None, name)
+    context: dict[str, object] = {"name": name.strip(), "next": safe_next(next)}
+    if attempt.wait_s:
+        return too_many_logins(request, "login.html", context, attempt.wait_s)
     record = store.login_record(name.strip())
     if not security.verify_password(record[1] if record else None, password) or record is None or record[0].disabled:
-        throttle.record_failure(*keys)
         return render(request, "login.html", {**context, "error": "bad_login"}, status_code=400)
     user, stored_hash = record
-    throttle.clear(keys[1])
+    throttle.succeeded(store, attempt)
     if security.needs_rehash(stored_hash):
         store.set_password_hash(user.id, security.hash_password(password))
     return start_session(request, settings, store, user, next)
+
+
+def too_many_logins(request: Request, template: str, context: dict[str, object], wait_s: int) -> Response:
+    """429 with Retry-After, the form shown again with how long to wait."""
+    response = render(request, template, {**context, "error": "too_many_logins", "wait_s": wait_s}, status_code=429)
+    response.headers["retry-after"] = str(wait_s)
+    return response
 
 
 @router.post("/logout")

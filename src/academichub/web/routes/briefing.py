@@ -73,14 +73,11 @@ def regenerate(
     when = parse_day(day)
     if radar is None or when is None:
         raise HTTPException(404, "no such radar or day")
-    limiter = request.app.state.regenerate_limit
-    key = f"user:{user.id}"
-    wait = limiter.retry_after_s(key)
+    wait = request.app.state.regenerate_limit.take(store, f"regenerate:user:{user.id}")  # every one counts
     if wait:
         response = render(request, "error.html", {"message_key": "regenerate_limited", "detail": None}, status_code=429)
         response.headers["retry-after"] = str(wait)
         return response
-    limiter.record_failure(key)  # every regeneration counts against the window
     language = _language(request, lang)
     picks = radar_picks(store, embedder, radar, when)
     make_briefing(store, settings, embedder, radar, when, picks, language, refresh=True)

@@ -1,4 +1,5 @@
-"""The Settings page: interface language, default daily size, the LLM in use (never its key), and API tokens."""
+"""The Settings page: interface language, default daily size, the LLM in use (never its key), API tokens,
+and the password change (which ends every other session of the user)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from academichub.store import Store, User
 from academichub.web import security
 from academichub.web.deps import SettingsDep, StoreDep, UserDep, render
 from academichub.web.i18n import LANGUAGES
+from academichub.web.routes.auth import start_session, too_many_logins
+from academichub.web.throttle import LoginThrottle
 
 router = APIRouter()
 DEFAULT_DAILY_SIZE = 20
@@ -54,6 +57,7 @@ def settings_page_response(request: Request, store: Store, settings: Settings, u
         "now": dt.datetime.now(dt.UTC),
         "open_registration": settings.web_open_registration,
         "saved": False,
+        "password_changed": False,
         **extra,
     }
     return render(request, "settings.html", context)
@@ -64,7 +68,15 @@ EMAIL_SHAPE = re.compile(r"[^@\s<>\r\n]+@[^@\s<>\r\n]+\.[^@\s<>\r\n]+")
 
 @router.get("/settings")
 def settings_page(request: Request, store: StoreDep, settings: SettingsDep, user: UserDep) -> Response:
-    return settings_page_response(request, store, settings, user, saved=request.query_params.get("saved") == "1")
+    query = request.query_params
+    return settings_page_response(
+        request,
+        store,
+        settings,
+        user,
+        saved=query.get("saved") == "1",
+        password_changed=query.get("password") == "changed",
+    )
 
 
 @router.post("/settings")
@@ -107,3 +119,36 @@ def revoke_api_token(store: StoreDep, user: UserDep, token_id: int) -> Response:
     if not store.delete_token(user.id, token_id):
         raise HTTPException(404, "no such token")
     return RedirectResponse("/settings", status_code=303)
+
+
+@router.get("/settings/password")
+def password_form(request: Request, user: UserDep) -> Response:
+    return render(request, "password.html", {"error": None})
+
+
+@router.post("/settings/password")
+def change_password(
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    user: UserDep,
+    current_password: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    password_again: Annotated[str, Form()],
+) -> Response:
+    """Needs the current password (throttled like a sign-in); ends every session of the user, then starts a new one."""
+    throttle: LoginThrottle = request.app.state.login_throttle
+    attempt = throttle.begin(store, request.client.host if request.client else None, user.name)
+    if attempt.wait_s:
+        return too_many_logins(request, "password.html", {}, attempt.wait_s)
+    record = store.login_record(user.name)
+    if record is None or not security.verify_password(record[1], current_password):
+        return render(request, "password.html", {"error": "wrong_current_password"}, status_code=400)
+    throttle.succeeded(store, attempt)
+    problem = "passwords_differ" if password != password_again else security.password_problem(password, user.name)
+    if problem:
+        return render(request, "password.html", {"error": problem}, status_code=400)
+    new_hash = security.hash_password(password)  # before the transaction: hashing is slow, the write lock is not
+    with store.transaction():
+        store.set_password_hash(user.id, new_hash)  # also deletes every session of the user, this one included
+        return start_session(request, settings, store, user, "/settings?password=changed#security")
