@@ -138,7 +138,7 @@ class Settings(BaseSettings):
     web_session_lifetime_s: int = 14 * 24 * 3600
     web_open_registration: bool = False  # self-host default: only the first visitor (admin) signs up
     web_https: bool = False  # served behind HTTPS: Secure/__Host- cookies and HSTS even if the proxy hides it
-    web_login_attempts: int = 10  # failed logins per (client network, account) per window; twice that per network (web/throttle.py)
+    web_login_attempts: int = 10  # failures per (client network, account) per window (web/throttle.py)
     web_login_window_s: int = 15 * 60
     web_regenerate_limit: int = 5  # briefing regenerations per user per window (each may cost an LLM call)
     web_regenerate_window_s: int = 60 * 60
