@@ -14,6 +14,8 @@ from academichub.sources.arxiv_ids import (
     eastern_date,
     join_arxiv_id,
     listing_day_or_none,
+    parse_rfc822,
+    rfc822_utc_date,
     split_arxiv_id,
     split_author_string,
 )
@@ -127,3 +129,31 @@ def test_tex_accents_in_names_become_unicode() -> None:
 def test_unbalanced_parentheses_do_not_lose_authors() -> None:
     authors = split_author_string("A. One (Inst, B. Two")
     assert authors and authors[0].name.startswith("A. One")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mon, 2 Apr 2007 19:18:42 GMT", dt.date(2007, 4, 2)),  # arXivRaw's shape
+        ("Tue, 31 Dec 2013 23:59:59 GMT", dt.date(2013, 12, 31)),
+        ("Tue, 31 Dec 2013 23:30:00 -0100", dt.date(2014, 1, 1)),  # an offset moves the UTC day
+        ("Fri, 21 Nov 08 22:55:07 GMT", dt.date(2008, 11, 21)),  # two-digit year
+        ("Mon, 30 Feb 2007 10:00:00 GMT", None),
+        ("Mon, 2 Apr 2007 24:00:00 GMT", None),
+        ("not a date", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_rfc822_utc_date(text: str | None, expected: dt.date | None) -> None:
+    assert rfc822_utc_date(text) == expected
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9999, 12, 30)),
+    st.sampled_from(["GMT", "+0000", "-0400", "+0930"]),
+)
+def test_rfc822_utc_date_agrees_with_the_general_parser(moment: dt.datetime, zone: str) -> None:
+    text = moment.strftime(f"%a, {moment.day} %b {moment.year} %H:%M:%S {zone}")
+    general = parse_rfc822(text)
+    assert rfc822_utc_date(text) == (general.astimezone(dt.UTC).date() if general else None)

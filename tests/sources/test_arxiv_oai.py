@@ -131,6 +131,38 @@ def test_oai_dc_cassette_is_read_through_ingest(shared_fixtures: Path) -> None:
     assert any(i.doi == "10.4236/jamp.2014.213134" for i in parsed.items)
 
 
+def test_arxiv_format_record_reads_nested_markup_affiliations_and_first_fields() -> None:
+    record = (
+        "<record><header><identifier>oai:arXiv.org:2604.00001</identifier><datestamp>2026-04-27</datestamp>"
+        "</header><metadata><arXiv xmlns='http://arxiv.org/OAI/arXiv/'>"
+        "<id>2604.00001</id><created>2026-04-20</created>"
+        "<authors><author><keyname>Gödel</keyname><!-- a comment --><forenames>Kurt</forenames>"
+        "<affiliation>IAS</affiliation><affiliation> </affiliation><suffix></suffix></author>"
+        "<author><keyname>L\\'eon</keyname><forenames>Marie</forenames><forenames>Second</forenames></author>"
+        "<author><keyname>)</keyname></author></authors>"
+        "<title>On <i>formally</i> undecidable propositions</title><categories>math.LO cs.LO</categories>"
+        "<comments>  12 pages </comments><license/><doi>10.1000/XYZ 10.1000/other</doi>"
+        "<abstract>  First line\n  second line </abstract><title>a second title is ignored</title>"
+        "</arXiv></metadata></record>"
+    )
+    (item,) = parse_oai_page(oai_page([record])).items
+    assert item.title == "On formally undecidable propositions"
+    assert [(a.name, a.affiliations) for a in item.authors] == [("Kurt Gödel", ("IAS",)), ("Marie Léon", ())]
+    assert item.categories == ("math.LO", "cs.LO") and item.primary_category == "math.LO"
+    assert (item.comment, item.license, item.doi) == ("12 pages", None, "10.1000/xyz")
+    assert item.abstract == "  First line\n  second line "
+    assert (item.published, item.updated) == (dt.date(2026, 4, 20), dt.date(2026, 4, 20))
+
+
+def test_arxivraw_version_dates_are_utc_days() -> None:
+    record = raw_record("2604.00002", versions=2).replace(
+        "Mon, 2 Apr 2026 10:00:00 GMT", "Thu, 02 Apr 2026 23:30:00 -0300"
+    )
+    (item,) = parse_oai_page(oai_page([record])).items
+    assert [(v.number, v.date) for v in item.versions] == [(1, dt.date(2026, 4, 1)), (2, dt.date(2026, 4, 3))]
+    assert (item.published, item.updated, item.version) == (dt.date(2026, 4, 1), dt.date(2026, 4, 3), 2)
+
+
 # --- protocol ---
 
 

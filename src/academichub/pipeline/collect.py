@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from academichub.errors import AcademicHubError, SourceError
 from academichub.ingest.dedupe import dedupe_batch, fuzzy_match, join_match, merge_papers
@@ -20,8 +21,10 @@ from academichub.models import FetchRun, IngestCounts, Paper, RawItem, RunStatus
 from academichub.sources.arxiv_oai import OAI_BASE_URL, harvest
 from academichub.sources.base import Enricher, SourceSpec, source_for
 from academichub.sources.files import expand_paths, parse_file
-from academichub.sources.http import HttpClient
 from academichub.store import Store
+
+if TYPE_CHECKING:  # annotations only: ingesting files needs no HTTP client (or httpx import)
+    from academichub.sources.http import HttpClient
 
 BATCH_SIZE = 2_000
 FUZZY_SOURCES = {"journal", "crossref", "pubmed", "openalex", "biorxiv", "medrxiv"}

@@ -96,6 +96,24 @@ def parse_rfc822(text: str | None) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+# arXiv's own stamp (arXivRaw version dates); any other shape goes through `parse_rfc822`.
+_GMT_STAMP = re.compile(
+    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) ([1-9]\d{3}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d GMT"
+)
+
+
+def rfc822_utc_date(text: str | None) -> dt.date | None:
+    """The UTC date of an RFC 822 timestamp, or None; `Mon, 2 Apr 2007 19:18:42 GMT` is read without email.utils."""
+    if text and (match := _GMT_STAMP.fullmatch(text.strip())) and (month := _MONTHS.get(match[2])):
+        try:
+            return dt.date(int(match[3]), month, int(match[1]))
+        except ValueError:
+            return None  # 30 Feb: `parse_rfc822` refuses it too
+    moment = parse_rfc822(text)
+    return moment.astimezone(dt.UTC).date() if moment else None
+
+
 def eastern_date(text: str | None) -> dt.date | None:
     """The US Eastern calendar date of an RFC 822 or ISO 8601 timestamp (arXiv's listing day), or None."""
     moment = parse_rfc822(text) or parse_iso(text)
@@ -137,6 +155,7 @@ _NUMBERED_LEGEND = re.compile(r"^\(\s*\d+\s*\)|^\d+\s*\)")
 _LEGEND_ENTRY = re.compile(r"\(?\s*(\d+)\s*\)\s*(.*?)\s*(?=,?\s*\(?\s*\d+\s*\)|$)", re.DOTALL)
 _AUTHOR_SEPARATORS = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_GROUP_MARKER = re.compile(r"\x00(\d+)\x00")
 
 
 def detex_name(name: str) -> str:
@@ -171,8 +190,11 @@ def split_author_string(raw: str) -> tuple[Author, ...]:
             outer = outer.replace(f"\x00{index}\x00", " ")
     authors: list[Author] = []
     for piece in _AUTHOR_SEPARATORS.split(outer):
-        name = " ".join(re.sub(r"\x00\d+\x00", " ", piece).split()).strip(" ,;")
-        refs = [groups[int(i)] for i in re.findall(r"\x00(\d+)\x00", piece)]
+        if "\x00" in piece:  # the piece holds "(...)" markers
+            name = " ".join(_GROUP_MARKER.sub(" ", piece).split()).strip(" ,;")
+            refs = [groups[int(i)] for i in _GROUP_MARKER.findall(piece)]
+        else:
+            name, refs = " ".join(piece.split()).strip(" ,;"), []
         if not name:
             continue
         if name.lower() in _SUFFIXES and authors:
@@ -196,6 +218,8 @@ def _affiliations(refs: list[str], legend: dict[str, str]) -> tuple[str, ...]:
 
 def _take_paren_groups(text: str) -> tuple[str, list[str]]:
     """Replace each top-level "(...)" with a \\x00N\\x00 marker; return the text and the group contents."""
+    if "(" not in text:  # the loop below would copy every character, ")" included
+        return text, []
     out: list[str] = []
     groups: list[str] = []
     depth = 0

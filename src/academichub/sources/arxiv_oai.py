@@ -23,7 +23,7 @@ from academichub.sources.arxiv_ids import (
     arxiv_links,
     detex_name,
     parse_iso,
-    parse_rfc822,
+    rfc822_utc_date,
     split_author_string,
 )
 from academichub.sources.base import FileFormat, register_file_format
@@ -140,9 +140,22 @@ def _record_item(record: etree._Element, header: etree._Element) -> RawItem | No
     return None
 
 
-def _text(el: etree._Element, tag: str) -> str | None:
-    found = el.find(tag)
-    value = text_of(found).strip() if found is not None else ""
+def _fields(body: etree._Element) -> dict[object, etree._Element]:
+    """Each child tag → its first element: one pass instead of a `find` per field."""
+    fields: dict[object, etree._Element] = {}
+    for child in body:
+        fields.setdefault(child.tag, child)
+    return fields
+
+
+def _field_text(fields: dict[object, etree._Element], tag: str) -> str | None:
+    """`body.findtext(tag)`: None without the element, "" for an empty one."""
+    found = fields.get(tag)
+    return None if found is None else found.text or ""
+
+
+def _text(fields: dict[object, etree._Element], tag: str) -> str | None:
+    value = text_of(fields.get(tag)).strip()
     return value or None
 
 
@@ -158,23 +171,24 @@ def _links(base: str, version: int | None, doi: str | None) -> tuple[Link, ...]:
 
 
 def _raw_item(body: etree._Element) -> RawItem | None:
-    ident = arxiv_id_or_none(body.findtext(f"{RAW}id"))
+    fields = _fields(body)
+    ident = arxiv_id_or_none(_field_text(fields, f"{RAW}id"))
     if ident is None:
         return None
     base = ident[0]
     versions = sorted(
-        (Version(int(num), _rfc822_date(v.findtext(f"{RAW}date"))) for v in body.iterfind(f"{RAW}version")
+        (Version(int(num), rfc822_utc_date(v.findtext(f"{RAW}date"))) for v in body.iterfind(f"{RAW}version")
          if (num := (v.get("version") or "").lstrip("vV")).isdigit()),
         key=lambda v: v.number,
     )  # fmt: skip
     version = versions[-1].number if versions else ident[1]
-    authors_raw = text_of(body.find(f"{RAW}authors"))
-    categories = tuple((body.findtext(f"{RAW}categories") or "").split())
-    doi = _first_doi(body.findtext(f"{RAW}doi"))
+    authors_raw = text_of(fields.get(f"{RAW}authors"))
+    categories = tuple((_field_text(fields, f"{RAW}categories") or "").split())
+    doi = _first_doi(_field_text(fields, f"{RAW}doi"))
     return RawItem(
         source=SOURCE_KIND,
-        title=text_of(body.find(f"{RAW}title")).strip(),
-        abstract=text_of(body.find(f"{RAW}abstract")),
+        title=text_of(fields.get(f"{RAW}title")).strip(),
+        abstract=text_of(fields.get(f"{RAW}abstract")),
         authors=split_author_string(authors_raw),
         authors_raw=authors_raw,
         arxiv_id=base,
@@ -185,17 +199,12 @@ def _raw_item(body: etree._Element) -> RawItem | None:
         published=versions[0].date if versions else None,
         updated=versions[-1].date if versions else None,
         versions=tuple(versions),
-        journal_ref=_text(body, f"{RAW}journal-ref"),
-        license=_text(body, f"{RAW}license"),
-        comment=_text(body, f"{RAW}comments"),
+        journal_ref=_text(fields, f"{RAW}journal-ref"),
+        license=_text(fields, f"{RAW}license"),
+        comment=_text(fields, f"{RAW}comments"),
         links=_links(base, version, doi),
         item_type="preprint",
     )
-
-
-def _rfc822_date(text: str | None) -> dt.date | None:
-    moment = parse_rfc822(text)
-    return moment.astimezone(dt.UTC).date() if moment else None
 
 
 def _iso_date(text: str | None) -> dt.date | None:
@@ -203,28 +212,39 @@ def _iso_date(text: str | None) -> dt.date | None:
     return moment.date() if moment else None
 
 
+_AUTHOR_NAME_TAGS = (f"{ARX}forenames", f"{ARX}keyname", f"{ARX}suffix")
+_AFFILIATION = f"{ARX}affiliation"
+
+
 def _structured_author(el: etree._Element) -> Author | None:
-    parts = [(el.findtext(f"{ARX}{tag}") or "").strip() for tag in ("forenames", "keyname", "suffix")]
-    name = detex_name(" ".join(p for p in parts if p))
+    parts: dict[str, str] = {}
+    affiliations: list[str] = []
+    for child in el:
+        tag = child.tag
+        if tag == _AFFILIATION:
+            affiliations.append(text_of(child).strip())
+        elif tag in _AUTHOR_NAME_TAGS and tag not in parts:  # first one wins, as `findtext` did
+            parts[tag] = (child.text or "").strip()
+    name = detex_name(" ".join(p for tag in _AUTHOR_NAME_TAGS if (p := parts.get(tag, ""))))
     if not any(ch.isalnum() for ch in name):
         return None  # arXiv's own splitter leaves keynames like ")" or ":"
-    affiliations = tuple(t for t in (text_of(a).strip() for a in el.iterfind(f"{ARX}affiliation")) if t)
-    return Author(name, affiliations)
+    return Author(name, tuple(a for a in affiliations if a))
 
 
 def _arxiv_item(body: etree._Element) -> RawItem | None:
-    ident = arxiv_id_or_none(body.findtext(f"{ARX}id"))
+    fields = _fields(body)
+    ident = arxiv_id_or_none(_field_text(fields, f"{ARX}id"))
     if ident is None:
         return None
     base = ident[0]
     authors = tuple(a for a in map(_structured_author, body.iterfind(f"{ARX}authors/{ARX}author")) if a)
-    categories = tuple((body.findtext(f"{ARX}categories") or "").split())
-    created = _iso_date(body.findtext(f"{ARX}created"))
-    doi = _first_doi(body.findtext(f"{ARX}doi"))
+    categories = tuple((_field_text(fields, f"{ARX}categories") or "").split())
+    created = _iso_date(_field_text(fields, f"{ARX}created"))
+    doi = _first_doi(_field_text(fields, f"{ARX}doi"))
     return RawItem(
         source=SOURCE_KIND,
-        title=text_of(body.find(f"{ARX}title")).strip(),
-        abstract=text_of(body.find(f"{ARX}abstract")),
+        title=text_of(fields.get(f"{ARX}title")).strip(),
+        abstract=text_of(fields.get(f"{ARX}abstract")),
         authors=authors,
         authors_raw=", ".join(a.name for a in authors),
         arxiv_id=base,
@@ -233,10 +253,10 @@ def _arxiv_item(body: etree._Element) -> RawItem | None:
         categories=categories,
         primary_category=categories[0] if categories else None,
         published=created,
-        updated=_iso_date(body.findtext(f"{ARX}updated")) or created,
-        journal_ref=_text(body, f"{ARX}journal-ref"),
-        license=_text(body, f"{ARX}license"),
-        comment=_text(body, f"{ARX}comments"),
+        updated=_iso_date(_field_text(fields, f"{ARX}updated")) or created,
+        journal_ref=_text(fields, f"{ARX}journal-ref"),
+        license=_text(fields, f"{ARX}license"),
+        comment=_text(fields, f"{ARX}comments"),
         links=_links(base, None, doi),
         item_type="preprint",
     )

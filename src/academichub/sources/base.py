@@ -10,12 +10,14 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from academichub.config import Settings
 from academichub.errors import ConfigError
 from academichub.models import FetchResult, RawItem
-from academichub.sources.http import HttpClient
+
+if TYPE_CHECKING:  # annotations only: ingesting files (ingest_files) loads neither pydantic-settings nor httpx
+    from academichub.config import Settings
+    from academichub.sources.http import HttpClient
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,15 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from academichub.errors import ConfigError, ParseError
 from academichub.models import AnnounceType, Author, FetchResult, Link, RawItem, RunStatus, Version
 from academichub.sources.base import FileFormat, SourceSpec, register_file_format, register_source
-from academichub.sources.http import HttpClient
+
+if TYPE_CHECKING:  # annotations only: ingesting files loads neither pydantic-settings nor httpx
+    from academichub.sources.http import HttpClient
 
 API_BASE = "https://api.biorxiv.org/details"
 SERVERS = {"biorxiv": "bioRxiv", "medrxiv": "medRxiv"}

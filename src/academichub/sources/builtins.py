@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from academichub.config import Settings
+from typing import TYPE_CHECKING
+
 from academichub.sources import (  # noqa: F401  (imports register the adapters)
     arxiv_api,
     arxiv_dumps,
@@ -15,6 +16,9 @@ from academichub.sources import (  # noqa: F401  (imports register the adapters)
     pubmed,
 )
 from academichub.sources.base import SourceSpec
+
+if TYPE_CHECKING:  # annotations only: ingesting files loads neither pydantic-settings nor httpx
+    from academichub.config import Settings
 
 
 def specs_from_settings(settings: Settings) -> list[SourceSpec]:

@@ -13,17 +13,20 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from lxml import etree
 
-from academichub.config import Settings
 from academichub.errors import FetchError, ParseError
 from academichub.models import AnnounceType, Author, FetchResult, Link, RawItem, RunStatus
 from academichub.sources.base import FileFormat, SourceSpec, register_enricher, register_file_format, register_source
-from academichub.sources.http import HttpClient
 from academichub.sources.jats import element_to_text, jats_to_text, localname
 from academichub.sources.xml import parse_xml, text_of
+
+if TYPE_CHECKING:  # annotations only: ingesting files loads neither pydantic-settings nor httpx
+    from academichub.config import Settings
+    from academichub.sources.http import HttpClient
 
 API_BASE = "https://api.crossref.org"
 ROWS_PER_PAGE = 100

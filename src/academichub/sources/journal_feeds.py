@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import feedparser
 
@@ -22,9 +22,11 @@ from academichub.errors import ConfigError, ParseError
 from academichub.models import AnnounceType, Author, FetchResult, Link, RawItem, RunStatus, Version
 from academichub.sources.base import FileFormat, SourceSpec, register_file_format, register_source
 from academichub.sources.feed_guard import bound_feed
-from academichub.sources.http import HttpClient
 from academichub.sources.jats import jats_to_text
 from academichub.sources.xml import reject_entity_declarations
+
+if TYPE_CHECKING:  # annotations only: ingesting files loads neither pydantic-settings nor httpx
+    from academichub.sources.http import HttpClient
 
 MAX_ITEMS = 5000  # a feed longer than this is cut before parsing (RELIABILITY B5)
 # Where an item's date is looked for, best first; "updated" is only read when present, because

@@ -12,12 +12,15 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from academichub.config import Settings
 from academichub.errors import ParseError
 from academichub.models import Author, Link, RawItem
 from academichub.sources.base import FileFormat, register_enricher, register_file_format
-from academichub.sources.http import HttpClient
+
+if TYPE_CHECKING:  # annotations only: ingesting files loads neither pydantic-settings nor httpx
+    from academichub.config import Settings
+    from academichub.sources.http import HttpClient
 
 API_BASE = "https://api.openalex.org"
 DOIS_PER_QUERY = 50  # OpenAlex allows up to 50 values OR-ed in one filter

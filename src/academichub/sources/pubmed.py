@@ -13,16 +13,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from academichub.config import Settings
 from academichub.errors import ParseError
 from academichub.models import Author, Link, RawItem
 from academichub.sources.base import FileFormat, register_enricher, register_file_format
-from academichub.sources.http import HttpClient
 from academichub.sources.jats import element_to_text, localname
 from academichub.sources.xml import parse_xml, text_of
+
+if TYPE_CHECKING:  # annotations only: ingesting files loads neither pydantic-settings nor httpx
+    from academichub.config import Settings
+    from academichub.sources.http import HttpClient
 
 EUTILS_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 TOOL_NAME = "academichub"
