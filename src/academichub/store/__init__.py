@@ -12,9 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING
 
 from academichub.models import Briefing, FeedbackKind, FetchRun, Paper, Radar, Reason
 from academichub.store import (
@@ -26,6 +24,7 @@ from academichub.store import (
     papers,
     radars,
     runs,
+    search_pages,
     throttle,
     tokens,
 )
@@ -35,14 +34,21 @@ from academichub.store.invitations import Invitation
 from academichub.store.listing import SearchHit
 from academichub.store.papers import SaveOutcome
 from academichub.store.runs import SourceState
+from academichub.store.search_pages import SearchFilters, SearchPage
 from academichub.store.tokens import ApiToken
+
+if TYPE_CHECKING:  # numpy is imported by the vector methods only: an ingest never pays for it
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = [
     "ApiToken",
     "Invitation",
     "Pick",
     "SaveOutcome",
+    "SearchFilters",
     "SearchHit",
+    "SearchPage",
     "SourceState",
     "Store",
     "User",
@@ -438,6 +444,15 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return bool(self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    # the web search page and the related-papers index (bounded per request)
+    def search_page(self, query: str, filters: SearchFilters, *, limit: int = 20, offset: int = 0) -> SearchPage:
+        return search_pages.search_page(self._conn, query, filters, limit=limit, offset=offset)
+
+    def vector_chunks(self, model: str) -> Iterator[tuple[NDArray[np.int64], NDArray[np.float32]]]:
+        from academichub.store import vector_chunks  # imports numpy
+
+        return vector_chunks.vector_chunks(self._conn, model)
 
 
 def open_store(url: str) -> Store:

@@ -28,6 +28,9 @@ TOOL_MESSAGES: dict[str, dict[str, str]] = {
         "date_to": "To",
         "pages": "Pages",
         "search_bad_date": "A date must look like 2026-06-29.",
+        "search_count": "{n} matching papers.",
+        "search_count_capped": "More than {n} papers match: the most relevant of the newest {n} are shown. "
+        "Add words or a date range to narrow the search.",
         "related_papers": "Related papers",
         "related_none": "No related papers yet (papers get vectors when a Curated Daily is built).",
         "similarity": "similarity {s}",
@@ -70,6 +73,8 @@ TOOL_MESSAGES: dict[str, dict[str, str]] = {
         "date_to": "截止日期",
         "pages": "分页",
         "search_bad_date": "日期格式应为 2026-06-29。",
+        "search_count": "共 {n} 篇匹配的论文。",
+        "search_count_capped": "超过 {n} 篇论文匹配：显示最新 {n} 篇中最相关的。加词语或日期范围可缩小搜索。",
         "related_papers": "相关论文",
         "related_none": "暂无相关论文（生成每日精选时论文才有向量）。",
         "similarity": "相似度 {s}",

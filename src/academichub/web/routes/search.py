@@ -1,4 +1,8 @@
-"""Full-text search over every stored paper: filters (source, category, date range), pages, highlighted snippets."""
+"""Full-text search over every stored paper: filters (source, category, date range), pages, highlighted snippets.
+
+Each request ranks at most the newest store.search_pages.RANKED_MATCHES_MAX matches, so its cost does not
+grow with the collection; the page says "N+ matches" when more match.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,15 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from academichub.errors import SearchSyntaxError
-from academichub.store import Store
+from academichub.store import SearchFilters, Store
+from academichub.store.search_pages import RANKED_MATCHES_MAX
 from academichub.web.deps import StoreDep, UserDep, render
 from academichub.web.paper_view import highlight_snippet, paper_card, source_kind
 from academichub.web.routes.daily import parse_day
 
 router = APIRouter()
 PAGE_SIZE = 20
-MAX_PAGE = 500
+MAX_PAGE = RANKED_MATCHES_MAX // PAGE_SIZE  # pages beyond the ranked matches are always empty
 MAX_QUERY_CHARS = 500
 MAX_FILTER_CHARS = 100
 FACETS_TTL_S = 300.0  # the filter menus scan the tables; they change only when papers arrive
@@ -61,14 +66,16 @@ def search_page(
     if not query:
         return render(request, "search.html", context)
     try:
-        hits = store.search(
-            query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
-            source=source or None, category=category or None, since=start, until=end,
+        found = store.search_page(
+            query, SearchFilters(source or None, category or None, start, end),
+            limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
         )  # fmt: skip
     except SearchSyntaxError:
         return render(request, "search.html", {**context, "error": "search_bad"}, status_code=400)
     results = [
         (paper_card(hit.paper, (page - 1) * PAGE_SIZE + n, None), highlight_snippet(hit.snippet))
-        for n, hit in enumerate(hits[:PAGE_SIZE], start=1)
+        for n, hit in enumerate(found.hits[:PAGE_SIZE], start=1)
     ]
-    return render(request, "search.html", {**context, "results": results, "has_next": len(hits) > PAGE_SIZE})
+    more = len(found.hits) > PAGE_SIZE and page < MAX_PAGE
+    counted = {"matches": found.matches, "is_capped": found.is_capped}
+    return render(request, "search.html", {**context, **counted, "results": results, "has_next": more})
