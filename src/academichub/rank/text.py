@@ -66,5 +66,5 @@ def tokenize_all(texts: Iterable[str]) -> list[list[str]]:
 
 def tokenize_split(text: str) -> tuple[list[str], frozenset[str]]:
     """`tokenize(text)` and, from the same pass, the stop words the text contains (for phrase lookups)."""
-    words = tokenize(text, stop_words=frozenset())
+    words = _ASCII_WORD.findall(text.lower()) if text.isascii() else tokenize(text, stop_words=frozenset())
     return [w for w in words if w not in ENGLISH_STOP_WORDS], ENGLISH_STOP_WORDS.intersection(words)

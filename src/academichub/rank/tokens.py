@@ -1,0 +1,104 @@
+"""Every word of a day's ASCII papers in one flat array, tokenised in one pass per paper: it feeds BM25 (title ×2
++ abstract, stop words left out), the stop-word postings and a positional index, so multi-word and hyphenated
+phrases are found by comparing token ids instead of scanning texts. Papers with non-ASCII text (whose folding
+and tokenising differ) are left to the callers' slower paths, listed in `scanned`. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
+from numpy.typing import NDArray
+
+from academichub.rank.text import ENGLISH_STOP_WORDS
+
+_PIECES = re.compile(r"([a-z0-9]+)")
+_PHRASE = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)+")  # what the positional index can answer
+GAP_SPACE, GAP_HYPHEN, GAP_OTHER = 0, 1, 2  # what follows a word: " ", "-", anything else or the paper's end
+_GAPS = {" ": GAP_SPACE, "-": GAP_HYPHEN}
+
+
+@dataclass(frozen=True)
+class DayTokens:
+    """Positions are the words of the folded "title abstract" of each indexed paper, paper after paper."""
+
+    vocab: dict[str, int]  # every word, stop words included
+    ids: NDArray[np.intp]  # [positions] word id
+    gaps: NDArray[np.int8]  # [positions] GAP_* after the word
+    docs: NDArray[np.intp]  # [positions] paper
+    in_title: NDArray[np.bool_]  # [positions]
+    by_word: NDArray[np.intp]  # positions sorted by word id (ascending within a word)
+    word_starts: NDArray[np.intp]  # [vocab + 1] where each word's positions start in by_word
+    scanned: NDArray[np.intp]  # papers not indexed here (non-ASCII text), ascending
+    is_scanned: NDArray[np.bool_]  # [papers]
+
+    def phrase_docs(self, needle: str) -> NDArray[np.intp] | None:
+        """Indexed papers holding the folded needle as whole words, the last one possibly plural ("s", "es");
+        None when the needle is not words joined by single spaces or hyphens."""
+        if not _PHRASE.fullmatch(needle):
+            return None
+        parts = _PIECES.split(needle)
+        words, gaps = parts[1::2], [_GAPS[g] for g in parts[2:-1:2]]
+        first = self.vocab.get(words[0])
+        if first is None:
+            return np.zeros(0, dtype=np.intp)
+        at = self.by_word[self.word_starts[first] : self.word_starts[first + 1]]
+        for k, word in enumerate(words[1:], start=1):
+            at = at[at + k < len(self.ids)]
+            at = at[self.gaps[at + k - 1] == gaps[k - 1]]  # the paper's last word is followed by GAP_OTHER
+            forms = [word, word + "s", word + "es"] if k == len(words) - 1 else [word]
+            found = self.ids[at + k]
+            keep = np.zeros(len(at), dtype=bool)
+            for form in forms:
+                if form in self.vocab:
+                    keep |= found == self.vocab[form]
+            at = at[keep]
+        docs = self.docs[at]  # ascending, as positions are
+        distinct: NDArray[np.intp] = docs[np.concatenate([[True], docs[1:] != docs[:-1]])] if len(docs) else docs
+        return distinct
+
+    def stop_word_docs(self) -> dict[str, NDArray[np.intp]]:
+        """Stop word → indexed papers containing it (ascending): a word's positions are in paper order."""
+        out: dict[str, NDArray[np.intp]] = {}
+        for word in ENGLISH_STOP_WORDS.intersection(self.vocab):
+            j = self.vocab[word]
+            docs = self.docs[self.by_word[self.word_starts[j] : self.word_starts[j + 1]]]
+            out[word] = docs[np.concatenate([[True], docs[1:] != docs[:-1]])]
+        return out
+
+
+def tokenize_day(titles: list[str | None], abstracts: list[str]) -> DayTokens:
+    """Words of folded title and abstract per paper; titles[i] is None for a paper left to `scanned`."""
+    words: list[str] = []
+    gaps: list[str] = []
+    counts: list[int] = []  # per paper: title words, abstract words
+    for title, abstract in zip(titles, abstracts, strict=True):
+        if title is None:
+            counts += [0, 0]
+            continue
+        pieces = [_PIECES.split(title), _PIECES.split(abstract)]
+        for part in pieces:
+            words += part[1::2]
+            gaps += part[2::2]
+            counts.append(len(part) // 2)
+        if counts[-2] and counts[-1]:  # the title's last word: title and abstract are joined by one space
+            gaps[-counts[-1] - 1] = " " if not pieces[0][-1] and not pieces[1][0] else "\n"
+    vocab = dict.fromkeys(words)
+    vocab_ids = {w: j for j, w in enumerate(vocab)}
+    ids = np.fromiter(map(vocab_ids.__getitem__, words), dtype=np.intp, count=len(words))
+    gap_codes = np.fromiter(map(_GAPS.get, gaps, repeat(GAP_OTHER)), dtype=np.int8, count=len(gaps))
+    per_part = np.asarray(counts, dtype=np.intp).reshape(-1, 2)
+    ends = np.cumsum(per_part.sum(axis=1))
+    if len(ends):  # a paper's last word is followed by its end
+        last = ends[per_part.sum(axis=1) > 0] - 1
+        gap_codes[last] = GAP_OTHER
+    docs = np.repeat(np.arange(len(per_part)), per_part.sum(axis=1))
+    in_title = np.repeat(np.tile([True, False], len(per_part)), per_part.ravel())
+    by_word = np.argsort(ids, kind="stable")
+    word_starts = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=len(vocab_ids)))])
+    is_scanned = np.fromiter((t is None for t in titles), dtype=bool, count=len(titles))
+    scanned = np.flatnonzero(is_scanned)
+    return DayTokens(vocab_ids, ids, gap_codes, docs, in_title, by_word, word_starts, scanned, is_scanned)

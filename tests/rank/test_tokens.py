@@ -1,0 +1,63 @@
+import re
+
+import numpy as np
+import pytest
+
+from academichub.models import Paper
+from academichub.rank.day import index_day
+from academichub.rank.keywords import phrase_hits
+from academichub.rank.matching import fold
+from academichub.rank.text import tokenize
+
+PAPERS = [
+    ("Real-World Multi-Agent Systems", "We study real-world agents. Multi-agents and multi agent set-ups differ."),
+    ("Fine-tuning", "Fine-tunings of state-of-the-art models: the state of the art."),
+    ("Real", "World models; real world-models and real-worlds."),
+    ("Schrödinger bridges for real-world data", "A multi-agent view of the Schrödinger problem."),
+    ("Title ends with real", "world begins the abstract: a phrase across the join."),
+    ("Title ends with real-", "world after a dangling hyphen; x-ray and x-rays, e-commerce."),
+    ("", "Only an abstract about fine tuning and multi-agent reinforcement learning."),
+    ("Multi-agent", ""),
+]
+TERMS = ["real-world", "Real World", "multi-agent", "multi agent", "fine-tuning", "fine tuning", "state-of-the-art",
+         "state of the art", "x-ray", "e-commerce", "world models", "real-world data", "agent set-ups",
+         "ends with real", "real world-models", "multi-agent reinforcement learning",
+         "nowhere to-be-found"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def day():
+    papers = [Paper(keys=(f"t:{i}",), title=t, abstract=a, id=i + 1) for i, (t, a) in enumerate(PAPERS)]
+    return index_day(papers, np.zeros((0, 0), dtype=np.float32))
+
+
+def scan(day, term):
+    """The definition: every paper whose folded text holds the phrase as whole words (plural allowed)."""
+    words = r"\s+".join(re.escape(w) for w in fold(term).split())
+    pattern = re.compile(rf"(?<![^\W_]){words}(?:s|es)?(?![^\W_])")
+    return [i for i, p in enumerate(day.papers) if pattern.search(" ".join(fold(f"{p.title} {p.abstract}").split()))]
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_positional_phrase_hits_equal_a_regex_scan(day, term):
+    assert phrase_hits(day, term).tolist() == scan(day, term)
+
+
+def test_the_positional_index_answers_for_ascii_papers_and_leaves_the_rest_to_the_scan(day):
+    assert day.tokens.scanned.tolist() == [3]  # "Schrödinger"
+    assert day.tokens.phrase_docs("real-world").tolist() == [0, 2]  # paper 3 also has it, found by the scan
+    assert phrase_hits(day, "real-world").tolist() == [0, 2, 3]
+    assert day.tokens.phrase_docs("c++ code") is None  # not words joined by spaces or hyphens
+
+
+def test_bm25_from_the_day_tokens_equals_bm25_over_tokenized_texts(day):
+    from academichub.rank.bm25 import BM25Index
+
+    reference = BM25Index([tokenize(f"{p.title} {p.title} {p.abstract}") for p in day.papers])
+    for query in (["real", "world"], ["schrödinger", "agent"], ["fine", "tuning", "tuning"], ["missing"]):
+        assert day.bm25.score(query) == pytest.approx(reference.score(query))
+    for stop in ("the", "of", "a"):
+        want = [
+            i for i, p in enumerate(day.papers) if stop in tokenize(f"{p.title} {p.abstract}", stop_words=frozenset())
+        ]
+        assert day.by_stop_word[stop].tolist() == want
