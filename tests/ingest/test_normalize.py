@@ -142,3 +142,13 @@ def test_cleaned_text_is_single_spaced_and_free_of_control_characters(raw):
 
 def test_a_control_character_glues_words_but_whitespace_separates_them():
     assert clean_text("data\x0cbase  and\tgraph\nnets") == "database and graph nets"
+
+
+def test_short_text_is_cleaned_like_long_text():
+    """Names, titles and listings take a fast path; it must give what the full cleaning gives."""
+    for short in ["Ada Lovelace", " Ada  Lovelace ", "Ada\tLovelace", "Ada &amp; Bob", "H<sub>2</sub>O", "x\x7fy"]:
+        assert clean_text(short) == clean_text(short + " " + "w" * 300)[: len(clean_text(short))]
+    assert clean_text("Ada Lovelace") == "Ada Lovelace"
+    assert clean_text(" Ada  Lovelace ") == "Ada Lovelace"
+    assert clean_text("H<sub>2</sub>O") == "H$_{2}$O"
+    assert clean_text("abcdefghijkl", max_chars=8) == "abcd […]"

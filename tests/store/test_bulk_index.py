@@ -98,7 +98,9 @@ def test_fingerprints_stay_those_earlier_releases_stored():
         ),
         matches=(("doi:10.1/x", "published DOI"),),
     )
-    for p in (paper, Paper(keys=("title:x",), title="x"), Paper(keys=("k",), title="t", authors=(Author("only"),))):
+    abstracts = ["it's", 'say "x"', 'it\'s "both"', "back\\slash", "tab\there", "del\x7f", "", "plain ASCII text"]
+    others = [Paper(keys=("title:x",), title="x"), Paper(keys=("k",), title="t", authors=(Author("only"),))]
+    for p in (paper, *others, *(replace(paper, abstract=a) for a in abstracts)):
         parts = (
             p.keys, p.title, p.abstract, p.authors, p.categories, p.primary_category, p.source, p.source_label,
             p.venue, p.journal_ref, p.license, p.published, p.updated, p.version, p.comment, p.item_type,

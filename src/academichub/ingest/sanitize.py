@@ -50,6 +50,8 @@ def clean_text(text: str | None, *, max_chars: int = MAX_ABSTRACT_CHARS) -> str:
     """Any source string → valid, NFC, single-spaced plain text with LaTeX untouched."""
     if not text:
         return ""
+    if len(text) < _SHORT and _is_plain_ascii(text):
+        return text if len(text) <= max_chars else _truncate(text, max_chars)
     is_ascii = text.isascii()
     if not is_ascii:
         text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates from bad decoders
@@ -64,8 +66,29 @@ def clean_text(text: str | None, *, max_chars: int = MAX_ABSTRACT_CHARS) -> str:
     if not _is_single_spaced(text):
         text = " ".join(text.split())
     if len(text) > max_chars:
-        text = text[: max_chars - len(TRUNCATION_MARK)].rstrip() + TRUNCATION_MARK
+        text = _truncate(text, max_chars)
     return text
+
+
+_SHORT = 256  # below this, one isprintable() is cheaper than the separate checks (names, titles, listings)
+
+
+def _is_plain_ascii(text: str) -> bool:
+    """True when clean_text has nothing to do: printable ASCII (so no control characters or line breaks),
+    no markup or entity, single-spaced."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and "<" not in text
+        and "&" not in text
+        and "  " not in text
+        and text[0] != " "
+        and text[-1] != " "
+    )
+
+
+def _truncate(text: str, max_chars: int) -> str:
+    return text[: max_chars - len(TRUNCATION_MARK)].rstrip() + TRUNCATION_MARK
 
 
 def _has_control(text: str) -> bool:

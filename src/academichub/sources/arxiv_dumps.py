@@ -102,13 +102,23 @@ def _parse_jsonl_lines(data: bytes, build: _JsonlBuilder) -> JsonlParse:
     return JsonlParse(items, bad)
 
 
+# Name → Author and category list → valid categories are pure, so the caches are shared by every
+# dump file: a bulk ingest meets the same authors in file after file. Emptied when they grow too big.
+_AUTHORS: dict[str, Author] = {}
+_CATEGORIES: dict[tuple[object, ...], tuple[str, ...]] = {}
+_CACHE_MAX = 200_000
+
+
 class _JsonlBuilder:
     """Builds RawItems from dump records; caches authors and category lists, which repeat a lot (hot path)."""
 
     def __init__(self, announced: dt.date | None) -> None:
         self.announced = announced
-        self.authors: dict[str, Author] = {}
-        self.categories: dict[tuple[object, ...], tuple[str, ...]] = {}
+        for cache in (_AUTHORS, _CATEGORIES):
+            if len(cache) > _CACHE_MAX:
+                cache.clear()
+        self.authors = _AUTHORS
+        self.categories = _CATEGORIES
 
     def author_tuple(self, names: object) -> tuple[tuple[Author, ...], str]:
         if not isinstance(names, list | tuple):

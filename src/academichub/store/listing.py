@@ -11,13 +11,15 @@ import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING
 
 from academichub.errors import SearchSyntaxError
 from academichub.models import Paper
 from academichub.store.papers import ids_for_keys, papers_by_ids
+
+if TYPE_CHECKING:  # numpy is imported where vectors are read: an ingest never pays for it
+    import numpy as np
+    from numpy.typing import NDArray
 
 BM25_WEIGHTS = (10.0, 1.0, 3.0)  # title, abstract, authors
 _TERM = re.compile(r"\w+(?:[-.']\w+)*", re.UNICODE)
@@ -115,6 +117,8 @@ def vector_count(conn: sqlite3.Connection, model: str) -> int:
 
 def all_vectors(conn: sqlite3.Connection, model: str) -> tuple[list[int], NDArray[np.float32]]:
     """Every live paper's stored vector of `model`: (ids, one row each), ordered by id."""
+    import numpy as np
+
     ids: list[int] = []
     rows: list[NDArray[np.float32]] = []
     for pid, blob in conn.execute(

@@ -8,12 +8,13 @@ not touched, so re-ingesting the same data changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from operator import attrgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from academichub.models import Announcement, AnnounceType, Author, Link, Paper, Version
 
@@ -93,7 +94,7 @@ def _fields_repr(p: Paper, parts: _Parts) -> str:
         [f"Author(name={a.name!r}, affiliations={a.affiliations!r}, orcid={a.orcid!r})" for a in p.authors]
     )
     return (
-        f"({p.keys!r}, {p.title!r}, {p.abstract!r}, {authors}, {p.categories!r}, {p.primary_category!r}, "
+        f"({p.keys!r}, {p.title!r}, {_str_repr(p.abstract)}, {authors}, {p.categories!r}, {p.primary_category!r}, "
         f"{p.source!r}, {p.source_label!r}, {p.venue!r}, {p.journal_ref!r}, {p.license!r}, {p.published!r}, "
         f"{p.updated!r}, {p.version!r}, {p.comment!r}, {p.item_type!r}, {sorted_parts})"
     )
@@ -105,6 +106,21 @@ _ANNOUNCE_TYPE_REPR = {t: repr(t) for t in AnnounceType}
 def _announcement_repr(a: Announcement) -> str:
     kind = _ANNOUNCE_TYPE_REPR.get(a.announce_type) or repr(a.announce_type)
     return f"Announcement(day={a.day!r}, source={a.source!r}, listing={a.listing!r}, announce_type={kind})"
+
+
+_REPR_ESCAPED = bytes(range(0x20)) + b"\x7f\\"  # what repr() escapes in an ASCII string (besides quotes)
+
+
+def _str_repr(text: str) -> str:
+    """`repr(text)`, spelled fast for the common long case: ASCII with nothing to escape."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _REPR_ESCAPED)) == len(raw):
+            if "'" not in text:
+                return f"'{text}'"
+            if '"' not in text:
+                return f'"{text}"'
+    return repr(text)
 
 
 def _tuple_repr(items: list[str]) -> str:
@@ -137,7 +153,7 @@ def resolve_id(conn: sqlite3.Connection, paper_id: int) -> int:
 def papers_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Paper]:
     """Full Paper records for these ids (missing ids are simply absent)."""
     rows: dict[int, sqlite3.Row | tuple[object, ...]] = {}
-    children: dict[str, dict[int, list[tuple[object, ...]]]] = {
+    children: dict[str, dict[int, list[tuple[Any, ...]]]] = {
         t: {} for t in ("keys", "authors", "categories", "versions", "links", "matches", "announcements")
     }
     queries = {
@@ -169,40 +185,41 @@ _PAPER_COLUMNS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _day(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
 def _date(value: object) -> dt.date | None:
-    return dt.date.fromisoformat(str(value)) if value else None
+    return _day(str(value)) if value else None
 
 
-def _paper_from_rows(row: sqlite3.Row | tuple[object, ...], kids: dict[str, list[tuple[object, ...]]]) -> Paper:
+def _paper_from_rows(row: sqlite3.Row | tuple[Any, ...], kids: dict[str, list[tuple[Any, ...]]]) -> Paper:
+    """TEXT columns come back as str and INTEGER ones as int, so values are taken as they are."""
     (pid, title, abstract, primary, source, label, venue, journal_ref, license_, published, updated, version,
      comment, item_type) = tuple(row)  # fmt: skip
     return Paper(
-        id=int(str(pid)),
-        keys=tuple(str(k[0]) for k in kids["keys"]),
-        title=str(title),
-        abstract=str(abstract),
-        authors=tuple(
-            Author(str(n), tuple(str(a).split("\n")) if a else (), str(o) if o else None) for n, a, o in kids["authors"]
-        ),
-        categories=tuple(str(c[0]) for c in kids["categories"]),
-        primary_category=str(primary) if primary else None,
-        source=str(source),
-        source_label=str(label),
-        venue=str(venue) if venue else None,
-        journal_ref=str(journal_ref) if journal_ref else None,
-        license=str(license_) if license_ else None,
+        id=pid,
+        keys=tuple([k for (k,) in kids["keys"]]),
+        title=title,
+        abstract=abstract,
+        authors=tuple([Author(n, tuple(a.split("\n")) if a else (), o or None) for n, a, o in kids["authors"]]),
+        categories=tuple([c for (c,) in kids["categories"]]),
+        primary_category=primary or None,
+        source=source,
+        source_label=label,
+        venue=venue or None,
+        journal_ref=journal_ref or None,
+        license=license_ or None,
         published=_date(published),
         updated=_date(updated),
-        version=int(str(version)) if version is not None else None,
-        versions=tuple(Version(int(str(v)), _date(d)) for v, d in kids["versions"]),
-        links=tuple(Link(str(k), str(u)) for k, u in kids["links"]),
-        comment=str(comment) if comment else None,
-        item_type=str(item_type) if item_type else None,
-        announcements=tuple(
-            Announcement(dt.date.fromisoformat(str(d)), str(s), str(ls), AnnounceType(str(t)))
-            for d, s, ls, t in kids["announcements"]
-        ),
-        matches=tuple((str(k), str(r)) for k, r in kids["matches"]),
+        version=version,
+        versions=tuple([Version(v, _date(d)) for v, d in kids["versions"]]),
+        links=tuple([Link(k, u) for k, u in kids["links"]]),
+        comment=comment or None,
+        item_type=item_type or None,
+        announcements=tuple([Announcement(_day(d), s, ls, AnnounceType(t)) for d, s, ls, t in kids["announcements"]]),
+        matches=tuple([(k, r) for k, r in kids["matches"]]),
     )
 
 

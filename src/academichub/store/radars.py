@@ -11,13 +11,14 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, fields
-from typing import Any
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any
 
 from academichub.errors import InputError
 from academichub.models import FeedbackKind, Radar, Reason
+
+if TYPE_CHECKING:  # numpy is imported by the vector functions: an ingest never pays for it
+    import numpy as np
+    from numpy.typing import NDArray
 
 _CONFIG_FIELDS = [f.name for f in fields(Radar) if f.name not in {"id", "user_id", "name"}]
 
@@ -110,6 +111,8 @@ def feedback_for(conn: sqlite3.Connection, radar_id: int) -> dict[FeedbackKind, 
 
 def vectors_for(conn: sqlite3.Connection, ids: Sequence[int], model: str) -> dict[int, tuple[NDArray[np.float32], str]]:
     """Stored vectors (and the hash of the text they were computed from) for these papers."""
+    import numpy as np
+
     out: dict[int, tuple[NDArray[np.float32], str]] = {}
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), 500):
@@ -124,6 +127,8 @@ def vectors_for(conn: sqlite3.Connection, ids: Sequence[int], model: str) -> dic
 
 
 def save_vectors(conn: sqlite3.Connection, model: str, rows: Sequence[tuple[int, NDArray[np.float32], str]]) -> None:
+    import numpy as np
+
     conn.executemany(
         "INSERT OR REPLACE INTO paper_vectors (paper_id, model, vector, text_hash) VALUES (?, ?, ?, ?)",
         [(pid, model, np.asarray(vec, dtype="<f4").tobytes(), h) for pid, vec, h in rows],
@@ -165,6 +170,8 @@ def digest_items(
 
 
 def text_vectors(conn: sqlite3.Connection, hashes: Sequence[str], model: str) -> dict[str, NDArray[np.float32]]:
+    import numpy as np
+
     out: dict[str, NDArray[np.float32]] = {}
     unique = list(dict.fromkeys(hashes))
     for start in range(0, len(unique), 500):
@@ -178,6 +185,8 @@ def text_vectors(conn: sqlite3.Connection, hashes: Sequence[str], model: str) ->
 
 
 def save_text_vectors(conn: sqlite3.Connection, model: str, rows: Sequence[tuple[str, NDArray[np.float32]]]) -> None:
+    import numpy as np
+
     conn.executemany(
         "INSERT OR REPLACE INTO text_vectors (text_hash, model, vector) VALUES (?, ?, ?)",
         [(h, model, np.asarray(v, dtype="<f4").tobytes()) for h, v in rows],
