@@ -83,3 +83,13 @@ def test_every_command_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for name in cli.commands:
         assert f"academichub {name}" in readme, f"README does not mention `academichub {name}`"
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/feed.xml", "http://[::ffff:10.0.0.1]/rss", "file:///etc/passwd"])
+def test_an_inward_feed_url_is_refused_before_any_source_row_exists(home, url):
+    """RELIABILITY A1: refused before connecting, with no feed row created; one clear line, non-zero exit."""
+    env = {"ACADEMICHUB_HOME": str(home), "ACADEMICHUB_FEEDS": json.dumps([url]), "ACADEMICHUB_ARXIV_CATEGORIES": "[]"}
+    proc = subprocess.run([sys.executable, "-m", "academichub", "fetch"], env=env, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert url in proc.stderr and "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert url not in run(home, "sources", "--format", "json").output

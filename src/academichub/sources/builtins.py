@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from academichub.errors import BlockedAddressError, ConfigError
 from academichub.sources import (  # noqa: F401  (imports register the adapters)
     arxiv_api,
     arxiv_dumps,
@@ -30,5 +31,17 @@ def specs_from_settings(settings: Settings) -> list[SourceSpec]:
     for name in settings.journals:
         preset = journal_feeds.preset(name)
         specs.append(SourceSpec(f"journal:{name}", "journal", preset.url, preset.label))
-    specs += [SourceSpec(f"feed:{url}", "journal", url, "") for url in settings.feeds]
+    specs += [SourceSpec(f"feed:{url}", "journal", _checked_feed_url(url, settings), "") for url in settings.feeds]
     return specs
+
+
+def _checked_feed_url(url: str, settings: Settings) -> str:
+    """A feed URL a user added, refused before any source row or connection exists when its scheme or literal
+    address points inward (RELIABILITY A1); names that resolve inward are refused again at connect time."""
+    from academichub.sources.http_guard import check_url  # loads httpx: only when feeds are configured
+
+    try:
+        check_url(url, allow_private=settings.allow_private_networks)
+    except BlockedAddressError as exc:
+        raise ConfigError(f"feeds: {url!r} is not fetched: {exc}") from exc
+    return url
