@@ -45,6 +45,10 @@ def open_sqlite(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+
+
 class Connection:
     """Owns one sqlite3 connection and its transactions."""
 
@@ -61,11 +65,13 @@ class Connection:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # SQLite may already have rolled back (e.g. on a full disk)
+                self.conn.execute("ROLLBACK")
+            if _is_disk_full(exc):
+                raise StoreError(f"the disk holding {self.path} is full: nothing of this write was kept") from exc
+            raise
 
     def close(self) -> None:
         self.conn.close()
