@@ -13,7 +13,16 @@ from starlette.testclient import TestClient
 from academichub.store import Store
 from web_demo_site import sign_up
 
-PAGES = ["/", "/?radar=all", "/search?q=language+model", "/sources", "/saved", "/settings", "/settings/password", "/radars/new"]
+PAGES = [
+    "/",
+    "/?radar=all",
+    "/search?q=language+model",
+    "/sources",
+    "/saved",
+    "/settings",
+    "/settings/password",
+    "/radars/new",
+]
 
 
 def accessible_name(el) -> str:
