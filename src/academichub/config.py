@@ -154,6 +154,7 @@ class Settings(BaseSettings):
         default_factory=lambda: ["nature", "science", "cell", "pnas", "nature-communications", "prl", "nejm", "lancet"]
     )
     feeds: list[str] = Field(default_factory=list)  # extra feed URLs a user added
+    journal_min_poll_s: float = 3600.0  # journals publish no rate limit: each feed at most hourly (RELIABILITY)
 
     @property
     def sqlite_path(self) -> Path:

@@ -101,3 +101,31 @@ def test_a_feed_longer_than_the_item_cap_stores_the_cap_and_says_so(store, http_
     assert store.count_papers() == 2
     assert "feed gave 3 items: only the first 2 were stored" in run.note
     assert "only the first" in store.runs_for("arxiv-rss:cs.LG")[0].note
+
+
+def test_a_journal_feed_is_polled_at_most_once_per_interval(store, http_client, loopback, nature):
+    """RELIABILITY (journal RSS): poll at most hourly; a failed fetch may be retried at once."""
+    loopback.add("/nature.rss", nature)
+    hourly = SourceSpec("journal:nature", "journal", loopback.url("/nature.rss"), "Nature", min_interval_s=3600)
+    first = fetch_source(store, http_client, hourly, None)
+    again = fetch_source(store, http_client, hourly, None)
+    assert first.status == RunStatus.OK and first.items_new > 0
+    assert again.status == RunStatus.NOT_MODIFIED and again.note.startswith("not fetched: polled 0 min ago")
+    assert len(loopback.requests) == 1
+    assert [r.status for r in store.runs_for("journal:nature")] == [RunStatus.OK]  # the skip is not recorded
+
+    loopback.add("/other.rss", b"<html>maintenance</html>")
+    broken = SourceSpec("journal:other", "journal", loopback.url("/other.rss"), "Other", min_interval_s=3600)
+    assert fetch_source(store, http_client, broken, None).status == RunStatus.FAILED
+    fetch_source(store, http_client, broken, None)
+    assert len([r for r in loopback.requests if r.path == "/other.rss"]) == 2
+
+
+def test_configured_journal_feeds_get_the_hourly_interval(tmp_path):
+    from academichub.config import Settings
+    from academichub.sources.base import configured_specs
+
+    specs = configured_specs(Settings(home=tmp_path, feeds=["https://journals.example/rss"]))
+    journals = [s for s in specs if s.kind == "journal"]
+    assert journals and all(s.min_interval_s == 3600 for s in journals)
+    assert all(s.min_interval_s == 0 for s in specs if s.kind != "journal")

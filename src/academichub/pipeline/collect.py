@@ -157,6 +157,9 @@ def fetch_source(
     store.ensure_source(spec.name, spec.kind, spec.target, spec.label)
     state = store.source_state(spec.name)
     now = dt.datetime.now(dt.UTC)
+    too_soon = _polled_recently(store, spec, now)
+    if too_soon is not None:
+        return too_soon
     run = store.start_run(FetchRun(spec.name, now), day)
     conditional = state is not None and not _unconditional_due(state.last_unconditional_at, now)
     try:
@@ -183,6 +186,21 @@ def fetch_source(
     run.finished_at = dt.datetime.now(dt.UTC)
     store.finish_run(run)
     return run
+
+
+def _polled_recently(store: Store, spec: SourceSpec, now: dt.datetime) -> FetchRun | None:
+    """A source with a minimum interval (journal feeds: hourly) fetched successfully within it is not asked
+    again: the returned run says so and is not recorded, so the source's health still shows the real fetch."""
+    if spec.min_interval_s <= 0:
+        return None
+    last = next((r for s, r in store.latest_runs() if s.name == spec.name), None)
+    if last is None or last.status not in (RunStatus.OK, RunStatus.NOT_MODIFIED):
+        return None
+    age_s = (now - last.started_at).total_seconds()
+    if age_s >= spec.min_interval_s:
+        return None
+    note = f"not fetched: polled {age_s / 60:.0f} min ago, at most every {spec.min_interval_s / 60:.0f} min"
+    return FetchRun(spec.name, now, now, RunStatus.NOT_MODIFIED, note=note)
 
 
 def _unconditional_due(last: str | None, now: dt.datetime) -> bool:

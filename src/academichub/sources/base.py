@@ -28,6 +28,7 @@ class SourceSpec:
     kind: str  # adapter kind, e.g. "arxiv-rss"
     target: str  # what to fetch: a category, a server, a URL
     label: str = ""  # display label, e.g. "Nature"
+    min_interval_s: float = 0.0  # a source fetched successfully more recently than this is not asked again
 
 
 class Source(Protocol):

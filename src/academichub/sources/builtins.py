@@ -28,10 +28,13 @@ def specs_from_settings(settings: Settings) -> list[SourceSpec]:
     specs += [
         SourceSpec(server, "biorxiv", server, biorxiv.server_label(server)) for server in settings.biorxiv_servers
     ]
+    hourly = settings.journal_min_poll_s
     for name in settings.journals:
         preset = journal_feeds.preset(name)
-        specs.append(SourceSpec(f"journal:{name}", "journal", preset.url, preset.label))
-    specs += [SourceSpec(f"feed:{url}", "journal", _checked_feed_url(url, settings), "") for url in settings.feeds]
+        specs.append(SourceSpec(f"journal:{name}", "journal", preset.url, preset.label, hourly))
+    specs += [
+        SourceSpec(f"feed:{url}", "journal", _checked_feed_url(url, settings), "", hourly) for url in settings.feeds
+    ]
     return specs
 
 
