@@ -13,7 +13,6 @@ from academichub.models import RawItem
 TAG = re.compile(r"<\s*/?\s*(script|img|svg|iframe|a|base|meta|form|noscript|style)\b", re.IGNORECASE)
 
 
-# The <noscript> mXSS vector still leaves `<img onerror>` as *text* (escaped on every page): "needs code" in the audit.
 @pytest.mark.parametrize(
     "payload",
     [
@@ -27,6 +26,11 @@ TAG = re.compile(r"<\s*/?\s*(script|img|svg|iframe|a|base|meta|form|noscript|sty
         '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
         '<form action="https://evil.example/"><input name=q></form>',
         "<style><style/><img src=x onerror=alert(1)>",
+        "<noscript><img src=x onerror=alert(1)></noscript>",
+        '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+        "<noembed><img src=x onerror=alert(1)></noembed>",
+        "<xmp><img src=x onerror=alert(1)></xmp>",
+        "<template><img src=x onerror=alert(1)></template>",
     ],
 )
 def test_markup_payloads_leave_no_tags_in_stored_text(payload: str) -> None:

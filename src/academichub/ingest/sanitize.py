@@ -33,12 +33,17 @@ def has_markup(text: str) -> bool:
     return "<" in text and _TAG.search(text) is not None
 
 
+# Elements whose content a browser parses as raw text: kept, their "text" would carry live markup out
+# (`<noscript><img onerror=…></noscript>` is the mXSS vector), so the content goes with the tags.
+_DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "iframe", "noembed", "noframes", "xmp"}
+
+
 def strip_markup(text: str) -> str:
     """HTML/XML fragment → plain text; <sub>/<sup> become `$_{…}$`/`$^{…}$` for KaTeX."""
     text = _SUB.sub(lambda m: f"$_{{{_plain_inline(m.group(1))}}}$", text)
     text = _SUP.sub(lambda m: f"$^{{{_plain_inline(m.group(1))}}}$", text)
     text = _BLOCK.sub(" ", text)
-    cleaned = nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}, strip_comments=True)
+    cleaned = nh3.clean(text, tags=set(), clean_content_tags=_DROPPED_WITH_CONTENT, strip_comments=True)
     return html.unescape(cleaned)
 
 
