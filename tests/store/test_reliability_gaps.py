@@ -83,3 +83,21 @@ def test_biorxiv_versions_are_one_row_per_doi_at_the_latest_version(store) -> No
     store_items(store, [v1])  # an older version arriving late changes nothing visible
     [stored] = store.list_papers()
     assert store.count_papers() == 1 and stored.version == 2 and stored.title == "Atlas of cells, revised"
+
+
+def test_the_wal_file_is_cut_back_after_a_bulk_write(store, tmp_path) -> None:
+    """RELIABILITY H3: a bulk ingest grows the -wal file; a checkpoint brings it back under WAL_KEEP_BYTES."""
+    from academichub.store.db import WAL_KEEP_BYTES
+
+    store._conn.execute("PRAGMA wal_autocheckpoint = 0")  # let the WAL grow as under a long-lived reader
+    store_items(store, [paper(n) for n in range(2_000)])
+    wal = store.path.with_name(store.path.name + "-wal")
+    grown = wal.stat().st_size
+    store._conn.execute("PRAGMA journal_size_limit = 65536")  # a small limit, so the test needs no 64 MiB write
+    store._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    store_items(store, [paper(2_000)])  # the next writer resets the WAL and truncates it to the limit
+    assert grown > 65536 >= wal.stat().st_size
+    assert store._conn.execute("PRAGMA journal_size_limit").fetchone()[0] == 65536
+    other = open_store(f"sqlite:///{store.path}")
+    assert other._conn.execute("PRAGMA journal_size_limit").fetchone()[0] == WAL_KEEP_BYTES
+    other.close()

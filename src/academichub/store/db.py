@@ -17,6 +17,7 @@ from academichub.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 64 * 1024  # page cache per connection: bulk ingests touch many index pages
+WAL_KEEP_BYTES = 64 * 2**20  # after a checkpoint the -wal file is cut back to this (a bulk ingest grows it)
 
 
 def sqlite_path_from_url(url: str) -> Path:
@@ -40,6 +41,7 @@ def open_sqlite(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_KEEP_BYTES}")
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
     return conn
