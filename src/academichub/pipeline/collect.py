@@ -193,7 +193,7 @@ def _polled_recently(store: Store, spec: SourceSpec, now: dt.datetime) -> FetchR
     again: the returned run says so and is not recorded, so the source's health still shows the real fetch."""
     if spec.min_interval_s <= 0:
         return None
-    last = next((r for s, r in store.latest_runs() if s.name == spec.name), None)
+    last = next(iter(store.runs_for(spec.name, limit=1)), None)
     if last is None or last.status not in (RunStatus.OK, RunStatus.NOT_MODIFIED):
         return None
     age_s = (now - last.started_at).total_seconds()
