@@ -290,3 +290,28 @@ def test_admin_invites_and_the_invited_person_signs_up(page: Any, browser_page: 
     tab.wait_for_selector("span.who:has-text('alice')")
     shoot(tab, "20-invited-signed-in")
     guest.close()
+
+
+def test_changing_the_password_signs_out_the_other_browser(page: Any) -> None:
+    other = page.context.browser.new_context(locale="en-GB")
+    tab = other.new_page()
+    origin = "/".join(page.url.split("/")[:3])  # a new context has no base URL
+    tab.goto(f"{origin}/login")
+    tab.fill("input[name=name]", "admin")
+    tab.fill("input[name=password]", PASSWORD)
+    tab.click("form[action='/login'] button[type=submit]")
+    tab.wait_for_selector("ol.papers")
+    new_password = "a fresh horse staple 7"
+    for old, new in ((PASSWORD, new_password), (new_password, PASSWORD)):  # and back, for the other tests
+        page.goto("/settings/password")
+        page.fill("input[name=current_password]", old)
+        page.fill("input[name=password]", new)
+        page.fill("input[name=password_again]", new)
+        page.click("form.password-form button[type=submit]")
+        page.wait_for_url("**/settings?password=changed*")
+    shoot(page, "21-password-changed")
+    tab.reload()
+    assert urlparse(tab.url).path == "/login"  # the other browser's session ended
+    page.goto("/")
+    assert urlparse(page.url).path == "/"  # this browser stays signed in
+    other.close()
