@@ -17,11 +17,11 @@ from numpy.typing import NDArray
 
 from academichub.rank.bm25 import BM25Index
 from academichub.rank.embed import Embedder
-from academichub.rank.scorers import cosine_scores, maxsim_scores
 from academichub.rank.text import tokenize
 from academichub.rank.tfidf import ARXIV_SANITY, fit_tfidf, svm_scores
 from academichub.rank.tfidf import cosine_scores as tfidf_cosine
 from csfcube_data import Collection, cache_prefix, encode_cached
+from csfcube_scorers import cosine_scores, maxsim_scores
 
 Pair = tuple[str, str]
 Signal = dict[Pair, NDArray[np.float64]]

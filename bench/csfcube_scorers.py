@@ -1,4 +1,6 @@
-"""Combining ranking signals: z-score each signal within the candidate set, then a weighted sum; plus feedback.
+"""CSFCube research blends, bench only (the product ranks with academichub.rank.radar).
+
+Combining ranking signals: z-score each signal within the candidate set, then a weighted sum; plus feedback.
 
 Pure functions over score arrays and embedding rows. Signals are named after the `ScoreWeights` fields: BM25,
 dense cosine (passage- and query-prefixed), query-sentence similarity, a classifier, and (second stage)

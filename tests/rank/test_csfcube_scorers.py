@@ -1,7 +1,11 @@
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from academichub.rank.scorers import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from csfcube_scorers import (  # noqa: E402
     ScoreWeights,
     centroid_scores,
     combine_scores,
