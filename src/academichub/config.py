@@ -77,6 +77,11 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("academichub")))
     database_url: str = ""  # empty: sqlite file academichub.db in home
+    # "full" syncs the WAL at every commit (survives a power cut); "normal" may lose the last commits, never
+    # corrupts, and is what the ingest benchmark measures.
+    sqlite_synchronous: Literal["normal", "full"] = "normal"
+    backup_max_age_h: float = 26.0  # `sources` and the web Sources page warn when the newest backup is older
+    backup_min_paper_ratio: float = 0.5  # … or holds fewer papers than this share of the live database
     contact_email: str = ""
     user_agent: str = "AcademicHub/0.1 (+https://github.com/academichub/academichub)"
 
@@ -143,6 +148,9 @@ class Settings(BaseSettings):
     web_regenerate_limit: int = 5  # briefing regenerations per user per window (each may cost an LLM call)
     web_regenerate_window_s: int = 60 * 60
     web_invitation_lifetime_s: int = 7 * 24 * 3600  # how long an admin's one-time sign-up link stays open
+    web_reset_lifetime_s: int = 3600  # how long a password-reset link stays usable (it works once)
+    web_reset_limit: int = 5  # "forgot password" requests per client network, and per address, per window
+    web_reset_window_s: int = 60 * 60
     # `serve` runs run-daily on this cron schedule, in UTC ("min hour day month weekday"); empty: no schedule.
     # Default: 02:30 UTC Mon-Fri, after arXiv's 20:00 US Eastern announcement — 10:30 in China.
     daily_schedule: str = "30 2 * * 1-5"
@@ -161,8 +169,15 @@ class Settings(BaseSettings):
         return self.home / "academichub.db"
 
     @property
+    def backups_dir(self) -> Path:
+        return self.home / "backups"
+
+    @property
     def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.sqlite_path}"
+        url = self.database_url or f"sqlite:///{self.sqlite_path}"
+        if self.sqlite_synchronous == "normal" or "synchronous=" in url:
+            return url
+        return f"{url}{'&' if '?' in url else '?'}synchronous={self.sqlite_synchronous}"
 
     @classmethod
     def settings_customise_sources(

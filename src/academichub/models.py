@@ -128,6 +128,7 @@ class Paper:
     item_type: str | None = None
     announcements: tuple[Announcement, ...] = ()
     matches: tuple[tuple[str, str], ...] = ()  # (merged key, reason) for joined records
+    date_flag: str | None = None  # why a date the source gave was dropped or taken elsewhere (RELIABILITY D4)
     id: int | None = None
 
     def identifier(self, scheme: str) -> str | None:

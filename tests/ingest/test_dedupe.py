@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -76,3 +77,13 @@ def test_a_record_met_twice_in_a_batch_is_one_paper_with_everything_kept():
     other = paper("arxiv:2605.00002")
     merged = dedupe_batch([p, other, p])
     assert merged == [p, other]
+
+
+def test_a_date_flag_stays_only_while_no_good_record_gives_the_date():
+    undated = replace(paper("doi:10.1/x"), published=None, date_flag="no usable date: published 'nonsense'")
+    dated = replace(paper("doi:10.1/x"), published=dt.date(2026, 5, 1))
+    no_date_no_flag = replace(paper("doi:10.1/x"), published=None)
+    assert merge_papers(undated, dated).date_flag is None
+    assert merge_papers(dated, undated).date_flag is None
+    assert merge_papers(undated, no_date_no_flag).date_flag == undated.date_flag
+    assert merge_papers(merge_papers(undated, no_date_no_flag), undated) == merge_papers(undated, no_date_no_flag)

@@ -7,13 +7,16 @@ F3 (a failed briefing still lets the raw lists go out). Real loopback server thr
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pydantic import SecretStr
 
+from academichub.cli import cli
 from academichub.config import Settings
 from academichub.models import Radar, RunStatus
 from academichub.pipeline import fetch_source, store_items
@@ -148,6 +151,24 @@ def test_bad_dates_are_stored_as_null_or_plausible(store: Store) -> None:
         dates = [paper.published, *(a.day for a in paper.announcements)]
         assert all(d is None or dt.date(1990, 1, 1) <= d <= dt.date(2027, 5, 5) for d in dates), paper.title
     assert [p.id for p in store.list_papers(limit=100)] == [p.id for p in papers]  # a stable order
+
+
+@pytest.mark.filterwarnings("ignore:To avoid breaking existing software:DeprecationWarning")
+def test_a_dropped_date_is_stored_with_a_flag_that_papers_json_shows(store: Store, settings: Settings) -> None:
+    feed = journal(
+        journal_item("Well dated", "https://j.example/ok", "10.9999/f.ok")
+        + journal_item("Far future", "https://j.example/far", "10.9999/f.far", "Thu, 30 Nov 2099 08:00:00 +0000")
+        + journal_item("Nonsense", "https://j.example/bad", "10.9999/f.bad", "nonsense")
+    )
+    store_items(store, parse_journal_feed(feed).items, today=dt.date(2026, 5, 4))
+    shown = CliRunner().invoke(cli, ["papers", "--format", "json"], env={"ACADEMICHUB_HOME": str(settings.home)})
+    assert shown.exit_code == 0, shown.output
+    papers = {p["title"]: p for p in json.loads(shown.output)}
+    assert papers["Well dated"]["date_flag"] is None and papers["Well dated"]["published"] == "2023-11-30"
+    assert papers["Far future"]["published"] is None and "2099-11-30" in papers["Far future"]["date_flag"]
+    assert papers["Nonsense"]["published"] is None and "'nonsense'" in papers["Nonsense"]["date_flag"]
+    again = store_items(store, parse_journal_feed(feed).items, today=dt.date(2026, 5, 4))
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 3)  # the flag is stored, not recomputed apart
 
 
 # --- F3: a failed briefing leaves the raw lists to be delivered, with no half-written briefing ----

@@ -315,3 +315,45 @@ def test_changing_the_password_signs_out_the_other_browser(page: Any) -> None:
     page.goto("/")
     assert urlparse(page.url).path == "/"  # this browser stays signed in
     other.close()
+
+
+def test_scripts_run_under_the_nonce_policy_and_an_injected_inline_script_does_not(page: Any) -> None:
+    origin = "/".join(page.url.split("/")[:3])
+    # its own tab (same sign-in): the blocked script's CSP report must not count against the shared one
+    context = page.context.browser.new_context(base_url=origin, storage_state=page.context.storage_state())
+    try:
+        check_nonce_policy(context.new_page())
+    finally:
+        context.close()
+
+
+def check_nonce_policy(page: Any) -> None:
+    response = page.goto("/")
+    csp = response.headers["content-security-policy"]
+    nonce = csp.split("'nonce-", 1)[1].split("'", 1)[0]
+    assert "script-src 'self' 'nonce-" in csp and "frame-ancestors 'none'" in csp
+    # the browser hides the attribute after parsing; the nonce property keeps it
+    assert page.evaluate("[...document.scripts].map(s => s.nonce)") == [nonce] * 4
+    assert page.evaluate("typeof htmx === 'object' && typeof renderMathInElement === 'function'")
+    ran = page.evaluate(
+        """nonce => {
+            window.ran = [];
+            for (const [name, withNonce] of [["without", false], ["with", true]]) {
+                const s = document.createElement("script");
+                if (withNonce) s.nonce = nonce;
+                s.textContent = `window.ran.push("${name}")`;
+                document.head.appendChild(s);
+            }
+            return window.ran;
+        }""",
+        nonce,
+    )
+    assert ran == ["with"]  # inline script runs only with this response's nonce
+    first = page.locator("article.paper").first  # and htmx still swaps content under the policy
+    paper_id = first.get_attribute("id")
+    before = first.locator("button.fb-save").get_attribute("aria-pressed")
+    flipped = "false" if before == "true" else "true"
+    for state in (flipped, before):  # toggle and back: the other tests see the paper as it was
+        page.locator(f"#{paper_id} button.fb-save").click()
+        page.locator(f"#{paper_id} button.fb-save[aria-pressed={state}]").wait_for()
+    assert urlparse(page.url).path == "/"  # swapped in place by htmx, not a form post navigating away

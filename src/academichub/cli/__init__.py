@@ -11,6 +11,7 @@ import sys
 import click
 
 from academichub import __version__
+from academichub.cli.backup import backup, restore
 from academichub.cli.brief import brief, providers
 from academichub.cli.context import AppContext
 from academichub.cli.demo import demo
@@ -20,7 +21,12 @@ from academichub.cli.radar import daily, embed, feedback, radar
 from academichub.cli.run import run_daily_command, runs
 from academichub.cli.serve import serve
 from academichub.cli.sources import fetch, harvest, ingest, init, sources
+from academichub.cli.user import user
 from academichub.errors import AcademicHubError
+from academichub.sources.xml import warn_old_expat
+
+
+PARSES_XML = frozenset({"fetch", "harvest", "ingest", "run-daily", "serve"})  # warned about an old Expat at start
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,6 +36,8 @@ from academichub.errors import AcademicHubError
 def cli(ctx: click.Context, debug: bool) -> None:
     """AcademicHub: the day's new papers from arXiv, bioRxiv/medRxiv and top journals, deduplicated."""
     ctx.obj = AppContext()
+    if ctx.invoked_subcommand in PARSES_XML:
+        warn_old_expat()
 
 
 for command in (
@@ -52,6 +60,9 @@ for command in (
     brief,
     providers,
     serve,
+    backup,
+    restore,
+    user,
 ):
     cli.add_command(command)
 

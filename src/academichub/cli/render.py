@@ -45,6 +45,7 @@ def paper_json(paper: Paper) -> dict[str, Any]:
         "license": paper.license,
         "journal_ref": paper.journal_ref,
         "matches": [{"key": k, "reason": r} for k, r in paper.matches],
+        "date_flag": paper.date_flag,
     }
 
 

@@ -19,6 +19,9 @@ from academichub.sources.arxiv_oai import OAI_BASE_URL
 from academichub.sources.base import configured_specs, enrichers
 from academichub.sources.files import expand_paths
 from academichub.sources.http import HttpClient
+from academichub.sources.xml import expat_problem
+from academichub.store.backup import backup_alert
+from academichub.store.db import sqlite_path_from_url
 
 
 @click.command()
@@ -124,6 +127,20 @@ def sources(app: AppContext, fmt: str) -> None:
         click.echo("No sources yet: run `academichub init` or `academichub fetch`.")
     else:
         Console().print(runs_table(rows))
+    for problem in health_problems(app):  # on stderr with --format json, so the JSON stays a plain list
+        click.echo(f"Warning: {problem}", err=fmt == "json")
+
+
+def health_problems(app: AppContext) -> list[str]:
+    """What `sources` warns about besides the sources: the newest backup, and an old XML parser."""
+    settings = app.settings
+    found = backup_alert(
+        sqlite_path_from_url(settings.resolved_database_url),
+        settings.backups_dir,
+        max_age_h=settings.backup_max_age_h,
+        min_paper_ratio=settings.backup_min_paper_ratio,
+    )
+    return [p for p in (found, expat_problem()) if p]
 
 
 @click.command()

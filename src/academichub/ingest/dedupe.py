@@ -53,7 +53,15 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
         item_type=old.item_type or new.item_type,
         announcements=_union(old.announcements, new.announcements),
         matches=_union(old.matches, new.matches),
+        date_flag=_date_flag(old, new, _earliest(old.published, new.published)),
     )
+
+
+def _date_flag(old: Paper, new: Paper, published: dt.date | None) -> str | None:
+    """A record without a flag that gives the kept date vouches for it; otherwise a flag is kept (RELIABILITY D4)."""
+    if published is not None and any(p.published == published and not p.date_flag for p in (old, new)):
+        return None
+    return old.date_flag or new.date_flag
 
 
 def dedupe_batch(papers: Iterable[Paper]) -> list[Paper]:

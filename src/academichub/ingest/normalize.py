@@ -102,9 +102,11 @@ def split_author_string(raw: str) -> tuple[Author, ...]:
 def normalize_authors(item: RawItem) -> tuple[Author, ...]:
     authors = item.authors or (split_author_string(item.authors_raw) if item.authors_raw else ())
     cleaned: list[Author] = []
+    known = _PLAIN_AUTHORS
     for author in authors:
         if not author.affiliations and author.orcid is None:
-            plain = _plain_author(author.name)
+            name = author.name  # the memo is read inline: this loop runs once per author
+            plain = known[name] if name in known else _plain_author(name)
             if plain is not None:
                 cleaned.append(plain)
             continue
@@ -133,7 +135,9 @@ def _plain_author(raw_name: str) -> Author | None:
 
 
 def unique(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v for v in values if v))
+    """Values without repeats or empties, in first-seen order."""
+    out = tuple(dict.fromkeys(values))
+    return out if "" not in out and None not in out else tuple(v for v in out if v)
 
 
 def source_label(source: str, *, primary: str | None, listing: str | None, venue: str | None) -> str:
@@ -158,14 +162,16 @@ def normalize_item(item: RawItem, *, today: dt.date | None = None) -> Paper | No
     limit = (today or dt.date.today()) + _FUTURE_SLACK
     categories = unique(((item.primary_category,) if item.primary_category else ()) + tuple(item.categories))
     primary = item.primary_category or (categories[0] if categories else None)
-    listing = clean_text(item.listing, max_chars=200) or None
-    venue = clean_text(item.venue, max_chars=300) or None
+    listing = clean_text(item.listing, max_chars=200) or None if item.listing else None
+    venue = clean_text(item.venue, max_chars=300) or None if item.venue else None
     versions = _versions(item, limit)
     announcements: tuple[Announcement, ...] = ()
     announced = _sane(item.announced, limit)
     if announced is not None:
         announcements = (Announcement(announced, item.source, listing or "", item.announce_type or AnnounceType.NEW),)
     matches: tuple[tuple[str, str], ...] = ()
+    published = _sane(item.published, limit)
+    updated = _sane(item.updated, limit)
     published_doi = normalize_doi(item.published_doi)
     if published_doi and f"doi:{published_doi}" not in keys:
         keys = keys + (f"doi:{published_doi}",)
@@ -180,18 +186,40 @@ def normalize_item(item: RawItem, *, today: dt.date | None = None) -> Paper | No
         source=item.source,
         source_label=source_label(item.source, primary=primary, listing=listing, venue=venue),
         venue=venue,
-        journal_ref=clean_text(item.journal_ref, max_chars=500) or None,
+        journal_ref=clean_text(item.journal_ref, max_chars=500) or None if item.journal_ref else None,
         license=(item.license or "").strip() or None,
-        published=_sane(item.published, limit),
-        updated=_sane(item.updated, limit),
+        published=published,
+        updated=updated,
         version=item.version or (versions[-1].number if versions else None),
         versions=versions,
         links=_links(item.links),
-        comment=clean_text(item.comment, max_chars=2_000) or None,
+        comment=clean_text(item.comment, max_chars=2_000) or None if item.comment else None,
         item_type=item.item_type,
         announcements=announcements,
         matches=matches,
+        date_flag=_date_flag(item, published, updated, announced),
     )
+
+
+def _date_flag(
+    item: RawItem, published: dt.date | None, updated: dt.date | None, announced: dt.date | None
+) -> str | None:
+    """Why a date is missing or not the one written: the source's own flag, or the dates dropped here as nonsense."""
+    if published is item.published and updated is item.updated and announced is item.announced:
+        return item.date_flag  # nothing dropped (the common case, decided without building anything)
+    dropped = [
+        f"{name} {value.isoformat()}"
+        for name, value, kept in (
+            ("published", item.published, published),
+            ("updated", item.updated, updated),
+            ("announced", item.announced, announced),
+        )
+        if value is not None and kept is None
+    ]
+    if not dropped:
+        return item.date_flag
+    nonsense = f"nonsense date dropped: {', '.join(dropped)}"
+    return f"{item.date_flag}; {nonsense}" if item.date_flag else nonsense
 
 
 def _versions(item: RawItem, limit: dt.date) -> tuple[Version, ...]:

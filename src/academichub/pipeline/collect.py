@@ -8,7 +8,7 @@ to stored ones by key, or by title + first author when no key matches.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -21,12 +21,13 @@ from academichub.models import FetchRun, IngestCounts, Paper, RawItem, RunStatus
 from academichub.sources.arxiv_oai import OAI_BASE_URL, harvest
 from academichub.sources.base import Enricher, SourceSpec, source_for
 from academichub.sources.files import expand_paths, parse_file
-from academichub.store import Store
+from academichub.store import SavedPapers, Store
 
 if TYPE_CHECKING:  # annotations only: ingesting files needs no HTTP client (or httpx import)
     from academichub.sources.http import HttpClient
 
 BATCH_SIZE = 2_000
+GROUP_ITEMS = 2_000  # ingest_files commits consecutive files together until they hold this many items
 FUZZY_SOURCES = {"journal", "crossref", "pubmed", "openalex", "biorxiv", "medrxiv"}
 INGEST_JOB = "ingest-files"
 OAI_JOB = "oai-harvest"
@@ -44,12 +45,15 @@ class FileReport:
     error: str = ""
 
 
-def store_items(store: Store, items: Iterable[RawItem], *, today: dt.date | None = None) -> IngestCounts:
-    """Normalise, dedupe and store items in batches. Returns what changed."""
+def store_items(
+    store: Store, items: Iterable[RawItem], *, today: dt.date | None = None, saved: SavedPapers | None = None
+) -> IngestCounts:
+    """Normalise, dedupe and store items in batches. Returns what changed.
+    `saved` (a bulk job's cache of papers it wrote) spares reading those back from the tables."""
     total = IngestCounts()
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH_SIZE)):
-        counts = store_papers(store, _normalize_batch(batch, today or dt.date.today()))
+        counts = store_papers(store, _normalize_batch(batch, today or dt.date.today()), saved=saved)
         total = IngestCounts(
             seen=total.seen + len(batch),
             new=total.new + counts.new,
@@ -74,12 +78,12 @@ def _normalize_batch(batch: list[RawItem], today: dt.date) -> list[Paper]:
     return papers
 
 
-def store_papers(store: Store, papers: Sequence[Paper]) -> IngestCounts:
+def store_papers(store: Store, papers: Sequence[Paper], *, saved: SavedPapers | None = None) -> IngestCounts:
     """Join each paper to what is stored (by key, else fuzzily) and save the merged result."""
     batch = dedupe_batch(papers)
     with store.transaction():
         key_ids = store.ids_for_keys([k for p in batch for k in p.keys])
-        stored = store.papers_by_ids(sorted(set(key_ids.values())))
+        stored = store.papers_by_ids(sorted(set(key_ids.values())), saved=saved)
         pending: dict[int, Paper] = {}
         fresh: list[Paper] = []
         for paper in batch:
@@ -102,7 +106,7 @@ def store_papers(store: Store, papers: Sequence[Paper]) -> IngestCounts:
             pending[ids[0]] = merged if merged.id == ids[0] else replace(merged, id=ids[0])
             for key in merged.keys:
                 key_ids[key] = ids[0]
-        _, outcome = store.save_papers([*pending.values(), *fresh])
+        _, outcome = store.save_papers([*pending.values(), *fresh], saved=saved)
     return IngestCounts(seen=len(papers), new=outcome.new, updated=outcome.updated, unchanged=outcome.unchanged)
 
 
@@ -114,35 +118,54 @@ def _may_join_fuzzily(paper: Paper) -> bool:
 def ingest_files(
     store: Store, paths: list[Path], *, progress: Callable[[Path], None] | None = None
 ) -> list[FileReport]:
-    """Ingest recorded responses and dumps. Each file is one transaction with its checkpoint,
-    so a killed ingest resumes at the first unfinished file and ends exactly like a clean run.
+    """Ingest recorded responses and dumps. Each file's checkpoint is committed in the same transaction
+    as its papers (consecutive files share one until they hold GROUP_ITEMS items), so a killed ingest
+    resumes at the first uncommitted file and ends exactly like a clean run.
     Raises: InputError for a path that does not exist."""
     reports: list[FileReport] = []
-    for path in expand_paths(paths):
-        report = FileReport(path)
-        reports.append(report)
-        stat = path.stat()
-        marker = f"{stat.st_size}:{stat.st_mtime_ns}"
-        if store.checkpoint(INGEST_JOB, str(path.resolve())) == marker:
-            report.skipped = True
-        else:
-            _ingest_one_file(store, path, marker, report)
-        if progress is not None:
-            progress(path)
+    todo = iter(expand_paths(paths))
+    saved = SavedPapers()
+    more = True
+    while more:
+        more = _ingest_group(store, todo, reports, progress, saved)
     return reports
 
 
-def _ingest_one_file(store: Store, path: Path, marker: str, report: FileReport) -> None:
+def _ingest_group(
+    store: Store,
+    todo: Iterator[Path],
+    reports: list[FileReport],
+    progress: Callable[[Path], None] | None,
+    saved: SavedPapers,
+) -> bool:
+    """Ingest files from `todo` in one transaction until they hold GROUP_ITEMS items; False once `todo` is empty."""
+    items = 0
     with store.transaction():
-        for parsed in parse_file(path):
-            report.format = report.format or parsed.format
-            if parsed.error:
-                report.error = parsed.error
-                continue
-            counts = store_items(store, parsed.items)
-            report.counts = _add(report.counts, counts)
-        if not report.error:
-            store.set_checkpoint(INGEST_JOB, str(path.resolve()), marker)
+        while items < GROUP_ITEMS and (path := next(todo, None)) is not None:
+            report = FileReport(path)
+            reports.append(report)
+            stat = path.stat()
+            marker = f"{stat.st_size}:{stat.st_mtime_ns}"
+            if store.checkpoint(INGEST_JOB, str(path.resolve())) == marker:
+                report.skipped = True
+            else:
+                _ingest_one_file(store, path, marker, report, saved)
+                items += report.counts.seen
+            if progress is not None:
+                progress(path)
+        return items >= GROUP_ITEMS
+
+
+def _ingest_one_file(store: Store, path: Path, marker: str, report: FileReport, saved: SavedPapers) -> None:
+    for parsed in parse_file(path):
+        report.format = report.format or parsed.format
+        if parsed.error:
+            report.error = parsed.error
+            continue
+        counts = store_items(store, parsed.items, saved=saved)
+        report.counts = _add(report.counts, counts)
+    if not report.error:
+        store.set_checkpoint(INGEST_JOB, str(path.resolve()), marker)
 
 
 def _add(a: IngestCounts, b: IngestCounts) -> IngestCounts:

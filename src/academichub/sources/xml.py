@@ -7,7 +7,10 @@ makes a request because a document asked for it.
 
 from __future__ import annotations
 
+import logging
+import pyexpat
 import re
+from functools import cache
 
 from lxml import etree
 
@@ -17,6 +20,29 @@ from academichub.errors import ParseError
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
 MAX_DEPTH = 256
+SAFE_EXPAT = (2, 6, 0)  # Expat 2.6.0 fixed the large-token quadratic parse (CVE-2023-52425)
+log = logging.getLogger(__name__)
+
+
+def expat_problem() -> str | None:
+    """One line when the Python's Expat (used by feedparser through xml.sax) is older than 2.6.0, else None."""
+    version = tuple(pyexpat.version_info)
+    if version >= SAFE_EXPAT:
+        return None
+    found = ".".join(str(n) for n in version)
+    return (
+        f"Expat {found} is older than 2.6.0 (billion-laughs and large-token fixes): "
+        "XML documents that declare entities are refused instead, and huge tokens are cut before parsing"
+    )
+
+
+@cache
+def warn_old_expat() -> str | None:
+    """Log `expat_problem()` as a warning, once per process; returns it."""
+    problem = expat_problem()
+    if problem:
+        log.warning(problem)
+    return problem
 
 
 def reject_entity_declarations(data: bytes) -> bytes:

@@ -23,6 +23,7 @@ from academichub.store import (
     page_state,
     papers,
     radars,
+    resets,
     runs,
     search_pages,
     throttle,
@@ -32,6 +33,7 @@ from academichub.store.accounts import Pick, User, WebSession
 from academichub.store.db import Connection, connect_sqlite
 from academichub.store.invitations import Invitation
 from academichub.store.listing import SearchHit
+from academichub.store.paper_cache import SavedPapers
 from academichub.store.papers import SaveOutcome
 from academichub.store.runs import SourceState
 from academichub.store.search_pages import SearchFilters, SearchPage
@@ -46,6 +48,7 @@ __all__ = [
     "Invitation",
     "Pick",
     "SaveOutcome",
+    "SavedPapers",
     "SearchFilters",
     "SearchHit",
     "SearchPage",
@@ -90,8 +93,12 @@ class Store:
     def ids_for_keys(self, keys: Sequence[str]) -> dict[str, int]:
         return papers.ids_for_keys(self._conn, keys)
 
-    def papers_by_ids(self, ids: Sequence[int]) -> dict[int, Paper]:
-        return papers.papers_by_ids(self._conn, ids)
+    def papers_by_ids(self, ids: Sequence[int], *, saved: SavedPapers | None = None) -> dict[int, Paper]:
+        """Papers by id; with `saved` (a bulk writer's cache), held papers whose row is untouched come from it."""
+        if saved is None:
+            return papers.papers_by_ids(self._conn, ids)
+        with self._db.transaction() as conn:
+            return papers.papers_by_ids(conn, ids, saved)
 
     def paper_by_id(self, paper_id: int) -> Paper | None:
         return self.papers_by_ids([papers.resolve_id(self._conn, paper_id)]).get(
@@ -102,9 +109,11 @@ class Store:
         found = self.ids_for_keys([key])
         return self.paper_by_id(found[key]) if key in found else None
 
-    def save_papers(self, items: Sequence[Paper]) -> tuple[list[Paper], SaveOutcome]:
+    def save_papers(
+        self, items: Sequence[Paper], *, saved: SavedPapers | None = None
+    ) -> tuple[list[Paper], SaveOutcome]:
         with self._db.transaction() as conn:
-            return papers.save_papers(conn, items, _now())
+            return papers.save_papers(conn, items, _now(), saved)
 
     def fold_papers(self, keep_id: int, folded_ids: Sequence[int]) -> None:
         with self._db.transaction() as conn:
@@ -383,6 +392,28 @@ class Store:
     def delete_invitation(self, created_by: int, invitation_id: int) -> bool:
         with self._db.transaction() as conn:
             return invitations.delete_invitation(conn, created_by, invitation_id)
+
+    # password resets (the web layer makes tokens; only hashes are stored)
+    def users_by_email(self, email: str) -> list[User]:
+        return resets.users_by_email(self._conn, email)
+
+    def user_by_name(self, name: str) -> User | None:
+        return resets.user_by_name(self._conn, name)
+
+    def create_password_reset(
+        self, user_id: int, token_hash: str, lifetime: dt.timedelta, *, now: dt.datetime | None = None
+    ) -> None:
+        moment = now or dt.datetime.now(dt.UTC)
+        with self._db.transaction() as conn:
+            resets.create_reset(conn, user_id, token_hash, moment, moment + lifetime)
+
+    def open_password_reset(self, token_hash: str, *, now: dt.datetime | None = None) -> User | None:
+        return resets.open_reset(self._conn, token_hash, now or dt.datetime.now(dt.UTC))
+
+    def reset_password(self, token_hash: str, password_hash: str, *, now: dt.datetime | None = None) -> User:
+        """Spend the link, set the password and end every session at once. Raises: InputError."""
+        with self._db.transaction() as conn:
+            return resets.redeem_reset(conn, token_hash, now or dt.datetime.now(dt.UTC), password_hash)
 
     def picks_for_paper(self, paper_id: int, *, user_id: int) -> list[Pick]:
         return accounts.picks_for_paper(self._conn, user_id, paper_id)

@@ -20,8 +20,21 @@ CACHE_KIB = 64 * 1024  # page cache per connection: bulk ingests touch many inde
 WAL_KEEP_BYTES = 64 * 2**20  # after a checkpoint the -wal file is cut back to this (a bulk ingest grows it)
 
 
+SYNCHRONOUS_MODES = {"normal": "NORMAL", "full": "FULL"}
+
+
+def synchronous_from_url(url: str) -> str:
+    """'sqlite:///x.db?synchronous=full' → "FULL"; NORMAL when absent. Raises: StoreError for other values."""
+    query = dict(part.partition("=")[::2] for part in url.partition("?")[2].split("&") if part)
+    mode = query.get("synchronous", "normal").lower()
+    if mode not in SYNCHRONOUS_MODES:
+        raise StoreError(f"unknown synchronous mode {mode!r} in the database URL: use normal or full")
+    return SYNCHRONOUS_MODES[mode]
+
+
 def sqlite_path_from_url(url: str) -> Path:
     """'sqlite:///abs/path.db' → Path. Raises: StoreError for other schemes (not built yet)."""
+    url = url.partition("?")[0]
     if url.startswith("sqlite:///"):
         return Path(url.removeprefix("sqlite:///"))
     if url.startswith("sqlite://"):
@@ -29,7 +42,7 @@ def sqlite_path_from_url(url: str) -> Path:
     raise StoreError(f"unsupported database URL {url.split(':', 1)[0]!r}: only sqlite:/// is available so far")
 
 
-def open_sqlite(path: Path) -> sqlite3.Connection:
+def open_sqlite(path: Path, synchronous: str = "NORMAL") -> sqlite3.Connection:
     """A connection with the PRAGMAs every connection needs. Raises: StoreError."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +51,7 @@ def open_sqlite(path: Path) -> sqlite3.Connection:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode != "wal":
             raise StoreError(f"could not switch {path} to WAL mode (got {mode}); is it on a network filesystem?")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA synchronous = {synchronous}")  # FULL: committed rows survive a power cut
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         conn.execute(f"PRAGMA journal_size_limit = {WAL_KEEP_BYTES}")
@@ -90,7 +103,7 @@ class Connection:
 def connect_sqlite(url: str) -> Connection:
     """Open and migrate the database named by `url`. Raises: StoreError."""
     path = sqlite_path_from_url(url)
-    conn = open_sqlite(path)
+    conn = open_sqlite(path, synchronous_from_url(url))
     try:
         migrate(conn)
     except BaseException:

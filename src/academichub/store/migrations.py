@@ -369,6 +369,28 @@ def m009_throttle_hits() -> str:
     """
 
 
+def m010_password_resets() -> str:
+    """One-time password-reset links: only the token's SHA-256 is kept, with its expiry and when it was used."""
+    return """
+        CREATE TABLE password_resets (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE INDEX password_resets_user ON password_resets(user_id);
+    """
+
+
+def m011_paper_date_flag() -> str:
+    """Why a paper's date is missing or not the one its source wrote (RELIABILITY D4); NULL when as given."""
+    return """
+        ALTER TABLE papers ADD COLUMN date_flag TEXT;
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     m001_papers_sources_runs,
     m002_users_radars_feedback_vectors,
@@ -379,6 +401,8 @@ MIGRATIONS: list[Callable[[], str]] = [
     m007_invitations,
     m008_bulk_fts,
     m009_throttle_hits,
+    m010_password_resets,
+    m011_paper_date_flag,
 ]
 
 

@@ -17,6 +17,7 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from academichub.models import Announcement, AnnounceType, Author, Link, Paper, Version
+from academichub.store.paper_cache import SavedPapers, stored_prints
 
 T = TypeVar("T")
 CHUNK = 500  # ids per IN (...) list, below SQLite's variable limit
@@ -96,8 +97,13 @@ def _fields_repr(p: Paper, parts: _Parts) -> str:
     return (
         f"({p.keys!r}, {p.title!r}, {_str_repr(p.abstract)}, {authors}, {p.categories!r}, {p.primary_category!r}, "
         f"{p.source!r}, {p.source_label!r}, {p.venue!r}, {p.journal_ref!r}, {p.license!r}, {p.published!r}, "
-        f"{p.updated!r}, {p.version!r}, {p.comment!r}, {p.item_type!r}, {sorted_parts})"
+        f"{p.updated!r}, {p.version!r}, {p.comment!r}, {p.item_type!r}, {sorted_parts}{_flag_repr(p.date_flag)})"
     )
+
+
+def _flag_repr(flag: str | None) -> str:
+    """The date flag joined the fingerprint later: a paper without one keeps the print it always had."""
+    return f", {flag!r}" if flag is not None else ""
 
 
 _ANNOUNCE_TYPE_REPR = {t: repr(t) for t in AnnounceType}
@@ -150,8 +156,30 @@ def resolve_id(conn: sqlite3.Connection, paper_id: int) -> int:
     return int(row[0]) if row else paper_id
 
 
-def papers_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Paper]:
-    """Full Paper records for these ids (missing ids are simply absent)."""
+def papers_by_ids(conn: sqlite3.Connection, ids: Sequence[int], saved: SavedPapers | None = None) -> dict[int, Paper]:
+    """Full Paper records for these ids (missing ids are simply absent).
+
+    With `saved`, papers it holds whose row still has the same fingerprint are taken from it,
+    and those read are added to it. Must then run inside a transaction (prints and rows agree)."""
+    if saved is None:
+        return _read_papers(conn, ids)
+    unique = list(dict.fromkeys(ids))
+    prints = stored_prints(conn, unique, CHUNK)
+    found: dict[int, Paper] = {}
+    missing: list[int] = []
+    for pid in unique:
+        held = saved.get(pid, prints.get(pid))
+        if held is None:
+            missing.append(pid)
+        else:
+            found[pid] = held
+    for pid, paper in _read_papers(conn, missing).items():
+        saved.remember_read(paper, prints[pid])
+        found[pid] = paper
+    return found
+
+
+def _read_papers(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Paper]:
     rows: dict[int, sqlite3.Row | tuple[object, ...]] = {}
     children: dict[str, dict[int, list[tuple[Any, ...]]]] = {
         t: {} for t in ("keys", "authors", "categories", "versions", "links", "matches", "announcements")
@@ -181,7 +209,7 @@ def papers_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Pap
 
 _PAPER_COLUMNS = (
     "id, title, abstract, primary_category, source, source_label, venue, journal_ref, license, "
-    "published, updated, version, comment, item_type"
+    "published, updated, version, comment, item_type, date_flag"
 )
 
 
@@ -197,7 +225,7 @@ def _date(value: object) -> dt.date | None:
 def _paper_from_rows(row: sqlite3.Row | tuple[Any, ...], kids: dict[str, list[tuple[Any, ...]]]) -> Paper:
     """TEXT columns come back as str and INTEGER ones as int, so values are taken as they are."""
     (pid, title, abstract, primary, source, label, venue, journal_ref, license_, published, updated, version,
-     comment, item_type) = tuple(row)  # fmt: skip
+     comment, item_type, date_flag) = tuple(row)  # fmt: skip
     return Paper(
         id=pid,
         keys=tuple([k for (k,) in kids["keys"]]),
@@ -220,19 +248,20 @@ def _paper_from_rows(row: sqlite3.Row | tuple[Any, ...], kids: dict[str, list[tu
         item_type=item_type or None,
         announcements=tuple([Announcement(_day(d), s, ls, AnnounceType(t)) for d, s, ls, t in kids["announcements"]]),
         matches=tuple([(k, r) for k, r in kids["matches"]]),
+        date_flag=date_flag or None,
     )
 
 
-def save_papers(conn: sqlite3.Connection, papers: Sequence[Paper], now: str) -> tuple[list[Paper], SaveOutcome]:
+def save_papers(
+    conn: sqlite3.Connection, papers: Sequence[Paper], now: str, saved: SavedPapers | None = None
+) -> tuple[list[Paper], SaveOutcome]:
     """Insert papers without id, update those with one whose fingerprint changed.
 
     Returns the papers with their ids, and the counts. Must run inside a transaction.
+    With `saved`, a paper equal to the one it holds for that (untouched) row is unchanged without
+    being fingerprinted again, and every paper written is added to it.
     """
-    stored_prints: dict[int, str] = {}
-    existing = [p.id for p in papers if p.id is not None]
-    for part in _chunks(existing):
-        marks = ",".join("?" * len(part))
-        stored_prints.update(conn.execute(f"SELECT id, fingerprint FROM papers WHERE id IN ({marks})", part).fetchall())
+    prints = stored_prints(conn, [p.id for p in papers if p.id is not None], CHUNK)
     next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM papers").fetchone()[0]) + 1
     inserts: list[tuple[object, ...]] = []
     updates: list[tuple[object, ...]] = []
@@ -240,6 +269,9 @@ def save_papers(conn: sqlite3.Connection, papers: Sequence[Paper], now: str) -> 
     changed: list[Paper] = []
     result: list[Paper] = []
     for paper in papers:
+        if saved is not None and paper.id is not None and saved.unchanged(paper, prints.get(paper.id)):
+            result.append(paper)
+            continue
         parts = _sorted_parts(paper)
         print_ = _fingerprint(paper, parts)
         paper = _canonical(paper, parts)
@@ -248,9 +280,11 @@ def save_papers(conn: sqlite3.Connection, papers: Sequence[Paper], now: str) -> 
             next_id += 1
             inserts.append((paper.id, *_paper_values(paper), print_, now, now))
             fresh.append(paper)
-        elif stored_prints.get(paper.id) != print_:
+        elif prints.get(paper.id) != print_:
             updates.append((*_paper_values(paper), print_, now, paper.id))
             changed.append(paper)
+        if saved is not None:
+            saved.remember_saved(paper, print_)
         result.append(paper)
     _insert_papers(conn, inserts)
     conn.executemany(
@@ -301,7 +335,7 @@ def _insert_papers(conn: sqlite3.Connection, rows: Sequence[tuple[object, ...]])
 
 _WRITE_COLUMNS = (
     "title, abstract, authors_text, primary_category, source, source_label, venue, journal_ref, license, "
-    "published, updated, version, comment, item_type, first_announced"
+    "published, updated, version, comment, item_type, first_announced, date_flag"
 )
 _WRITE_MARKS = ", ".join("?" * len(_WRITE_COLUMNS.split(",")))
 
@@ -324,6 +358,7 @@ def _paper_values(paper: Paper) -> tuple[object, ...]:
         paper.comment,
         paper.item_type,
         first.isoformat() if first else None,
+        paper.date_flag,
     )
 
 

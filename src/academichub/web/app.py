@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from academichub import __version__
 from academichub.config import Settings
 from academichub.errors import AcademicHubError
+from academichub.sources.xml import warn_old_expat
 from academichub.store import open_store
 from academichub.web import security
 from academichub.web.daily_view import ListCache
@@ -40,6 +41,7 @@ from academichub.web.routes import (
     papers,
     radar_library,
     radars,
+    reset,
     saved,
     search,
     sources,
@@ -64,6 +66,7 @@ def is_api(request: Request) -> bool:
 
 def create_app(settings: Settings) -> FastAPI:
     """The web app over the database named by `settings` (migrated here, once, before the first request)."""
+    warn_old_expat()
     open_store(settings.resolved_database_url).close()
     pool = StorePool(settings.resolved_database_url)
 
@@ -92,9 +95,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.login_throttle = LoginThrottle(settings.web_login_attempts, settings.web_login_window_s)
     app.mount("/static", StaticFiles(directory=package / "static"), name="static")
     app.state.regenerate_limit = RateLimit(settings.web_regenerate_limit, settings.web_regenerate_window_s)
+    app.state.reset_limit = RateLimit(settings.web_reset_limit, settings.web_reset_window_s)
     app.state.vector_index = VectorIndex()
     app.state.list_cache = ListCache()
-    routers = (auth, invitations, daily, briefing, search, papers, sources, radars, radar_library)
+    routers = (auth, reset, invitations, daily, briefing, search, papers, sources, radars, radar_library)
     for module in (*routers, feeds, saved, settings_routes, docs):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router)
@@ -137,5 +141,6 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def internal_error(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s %s", request.method, request.url.path)
         response = render(request, "error.html", {"message_key": "server_error", "detail": None}, status_code=500)
-        security.add_security_headers(response, secure=security.is_secure(request, request.app.state.settings))
+        secure = security.is_secure(request, request.app.state.settings)
+        security.add_security_headers(response, secure=secure, nonce=security.csp_nonce(request))
         return response

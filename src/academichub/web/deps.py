@@ -128,6 +128,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "languages": LANGUAGES,
         "user": session.user if session else None,
         "csrf_token": csrf_token(request),
+        "csp_nonce": security.csp_nonce(request),
         "is_htmx": request.headers.get("hx-request") == "true",
     }
     return templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status_code)

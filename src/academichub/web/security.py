@@ -32,10 +32,13 @@ MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 1024  # argon2 hashes any length; this only bounds the work per attempt
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HSTS_MAX_AGE_S = 365 * 24 * 3600
+NONCE_BYTES = 16  # 128-bit CSP nonce, fresh for every response
+# {nonce} is filled per response: scripts run from our own files or from an element carrying this response's
+# nonce; inline script without it never runs, so markup that slipped past the sanitiser stays inert.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
+        "script-src 'self' 'nonce-{nonce}'",
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
@@ -130,8 +133,20 @@ def set_cookie(response: Response, request: Request, settings: Settings, name: s
     )
 
 
-def add_security_headers(response: Response, *, secure: bool) -> None:
-    response.headers["content-security-policy"] = CONTENT_SECURITY_POLICY
+def new_nonce() -> str:
+    return secrets.token_urlsafe(NONCE_BYTES)
+
+
+def csp_nonce(request: Request) -> str:
+    """This response's CSP nonce (templates put it on every <script>); made by the security middleware."""
+    nonce = getattr(request.state, "csp_nonce", None)
+    if nonce is None:
+        nonce = request.state.csp_nonce = new_nonce()
+    return str(nonce)
+
+
+def add_security_headers(response: Response, *, secure: bool, nonce: str) -> None:
+    response.headers["content-security-policy"] = CONTENT_SECURITY_POLICY.format(nonce=nonce)
     response.headers["x-content-type-options"] = "nosniff"
     response.headers["x-frame-options"] = "DENY"
     response.headers["referrer-policy"] = "same-origin"
@@ -148,16 +163,17 @@ def add_security_headers(response: Response, *, secure: bool) -> None:
 def security_middleware(
     settings: Settings,
 ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """Headers on every response; a pre-session CSRF cookie for visitors who have none."""
+    """Headers on every response (CSP with a fresh nonce); a pre-session CSRF cookie for visitors who have none."""
 
     async def middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         cookie = csrf_cookie_name(request, settings)
         existing = request.cookies.get(cookie)
         request.state.anon_csrf = existing or new_token()
+        nonce = csp_nonce(request)
         response = await call_next(request)
         if not existing:
             set_cookie(response, request, settings, cookie, request.state.anon_csrf, settings.web_session_lifetime_s)
-        add_security_headers(response, secure=is_secure(request, settings))
+        add_security_headers(response, secure=is_secure(request, settings), nonce=nonce)
         return response
 
     return middleware

@@ -16,6 +16,7 @@ from academichub.store import Store, User
 from academichub.web import security
 from academichub.web.deps import LANG_COOKIE, SessionDep, SettingsDep, StoreDep, render, request_language
 from academichub.web.i18n import LANGUAGES
+from academichub.web.password_reset import can_mail_resets
 from academichub.web.throttle import LoginThrottle
 
 router = APIRouter()
@@ -121,10 +122,11 @@ def register(
 
 
 @router.get("/login")
-def login_form(request: Request, store: StoreDep, next: str = "/") -> Response:
+def login_form(request: Request, settings: SettingsDep, store: StoreDep, next: str = "/", reset: str = "") -> Response:
     if not store.has_accounts():
         return RedirectResponse("/setup", status_code=303)
-    return render(request, "login.html", {"error": None, "name": "", "next": safe_next(next)})
+    context = {"error": None, "name": "", "next": safe_next(next), "reset_done": reset == "done"}
+    return render(request, "login.html", {**context, "can_reset": can_mail_resets(settings)})
 
 
 @router.post("/login")
