@@ -1,0 +1,57 @@
+"""Splitting an abstract into sentences, the units a paper is matched by sentence to sentence (rank.aspects).
+
+Pure functions over strings. English: a sentence ends at `.`, `!` or `?` followed by space and a capital, digit,
+bracket or TeX (`$`, `\\`), except after common abbreviations (e.g., i.e., et al., Fig., Eq., vs.) and single
+initials. Chinese and Japanese: after 。！？. Fragments shorter than MIN_CHARS join their neighbour, and at most
+MAX_SENTENCES come out (the tail joins the last one), so a paper costs a bounded number of encoder calls.
+"""
+
+from __future__ import annotations
+
+import re
+
+MIN_CHARS = 25
+MAX_SENTENCES = 16
+
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\[$\\\"'])|(?<=[。！？])\s*")
+_ABBREVIATIONS = frozenset(
+    "e.g i.e al fig figs eq eqs sec secs vs cf ref refs resp approx no dr prof mr ms st ch thm lem def".split()
+)
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.\W*$")
+
+
+def _ends_in_abbreviation(chunk: str) -> bool:
+    match = _LAST_WORD.search(chunk)
+    if match is None:
+        return False
+    word = match.group(1)
+    return len(word) == 1 or word.lower().rstrip(".") in _ABBREVIATIONS
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of `text` in order (whitespace-trimmed, none empty); [] for blank text."""
+    pieces: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        chunk = text[start : match.start()]
+        if not chunk.strip() or _ends_in_abbreviation(chunk):
+            continue
+        pieces.append(chunk.strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        pieces.append(tail)
+    return _bounded(pieces)
+
+
+def _bounded(pieces: list[str]) -> list[str]:
+    """Short fragments joined to the sentence before them (or after, for a short first one); at most MAX_SENTENCES."""
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and (len(piece) < MIN_CHARS or len(merged[-1]) < MIN_CHARS):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    if len(merged) > MAX_SENTENCES:
+        merged[MAX_SENTENCES - 1 :] = [" ".join(merged[MAX_SENTENCES - 1 :])]
+    return merged
