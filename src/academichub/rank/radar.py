@@ -1,12 +1,13 @@
 """Ranking one day's papers for many radars at once, with the reasons for each pick.
 
-Pure: papers, vectors and radars in; ScoredPapers out. The day is indexed once (rank.day); each block of
+Pure: papers, vectors and radars in; Rankings (rank.ranking: columnar, ScoredPapers built when read) or
+ScoredPaper lists out. The day is indexed once (rank.day); each block of
 radars is then scored as a [radars × papers] matrix of weighted z-scores: BM25 over description + keywords +
 seed texts (title + abstract), dense similarity to the description and the closed-form 👍 classifier
 (rank.classifier), the nearest seed and a 👎 penalty (the dense signals in one matrix product), and fixed
 bonuses for keywords and followed authors found once per term per day (rank.keywords). Exclusions and
 per-radar filters always win.
-Only each radar's top k are selected (rank.topk) and given reasons (rank.reasons).
+Only each radar's top k are selected (rank.topk) and given reason codes (rank.reasons).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from numpy.typing import NDArray
 
 from academichub.models import Paper, Radar, ScoredPaper
 from academichub.rank.classifier import classifier_directions
-from academichub.rank.day import DayIndex, index_day
+from academichub.rank.day import DayIndex, index_day, one_blas_thread
 from academichub.rank.keywords import add_keyword_bonus, author_hits, exclude_phrases, keyword_hits
-from academichub.rank.reasons import Evidence, reasons_for
+from academichub.rank.ranking import Ranking
+from academichub.rank.reasons import Evidence, ReasonCodes, reason_codes
 from academichub.rank.text import tokenize
 from academichub.rank.topk import top_columns
 
@@ -32,10 +34,12 @@ __all__ = [
     "RadarInputs",
     "RadarQuery",
     "RadarWeights",
+    "Ranking",
     "index_day",
     "paper_text",
     "rank_radar",
     "rank_radars",
+    "rank_radars_columnar",
 ]
 
 Vectors = NDArray[np.float32]
@@ -110,18 +114,32 @@ def rank_radars(
     day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights = RadarWeights(), *, top_k: int | None = None
 ) -> list[list[ScoredPaper]]:
     """For each radar, its best `top_k` papers (all when None), best first, numbered from 1."""
+    with _collector_paused():
+        return [list(ranking) for ranking in rank_radars_columnar(day, queries, weights, top_k=top_k)]
+
+
+def rank_radars_columnar(
+    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights = RadarWeights(), *, top_k: int | None = None
+) -> list[Ranking]:
+    """`rank_radars` as columnar Rankings: each ScoredPaper and its reason texts are built when read."""
     n = len(day.papers)
     if n == 0:
-        return [[] for _ in queries]
+        return [_empty_ranking(day, q) for q in queries]
     step = max(MIN_BLOCK_RADARS, BLOCK_CELLS // n)
     blocks = [queries[start : start + step] for start in range(0, len(queries), step)]
     extra = max(sum(len(q.seed_vectors) + len(q.disliked_vectors) for q in b) for b in blocks)
     product = np.empty((min(step, len(queries)) + extra, n), dtype=np.float32)  # reused by every block
-    out: list[list[ScoredPaper]] = []
+    out: list[Ranking] = []
     with _collector_paused():
         for block in blocks:
             out += _rank_block(day, block, weights, top_k, product)
     return out
+
+
+def _empty_ranking(day: DayIndex, query: RadarQuery) -> Ranking:
+    nothing = np.zeros(0, dtype=np.intp)
+    evidence = Evidence(query.radar, None, (0.0, 0.0), _empty(), (), _empty(), {}, nothing)
+    return Ranking(day.papers, nothing, np.zeros(0), evidence, ReasonCodes())
 
 
 @contextmanager
@@ -140,7 +158,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _rank_block(
     day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, top_k: int | None, product: Matrix
-) -> list[list[ScoredPaper]]:
+) -> list[Ranking]:
     """Every signal lands in `total` [radars, papers] as weight × z-score, less a per-radar constant (`offset`)
     that is added back only to the kept papers' scores: constants do not change a radar's order. The dense
     signals (description + 👍 classifier, every seed, every 👎) are one matrix product into `product`."""
@@ -148,7 +166,8 @@ def _rank_block(
     offset = np.zeros(rows)
     desc_stats = np.zeros((rows, 2))
     if day.vectors.shape[1]:
-        coef, offset = _linear_coefs(day, queries, weights, desc_stats)
+        with one_blas_thread():
+            coef, offset = _linear_coefs(day, queries, weights, desc_stats)
         seeds = _Sets.of([q.seed_vectors for q in queries], coef.shape[1])
         dislikes = _Sets.of([q.disliked_vectors for q in queries], coef.shape[1])
         stacked = np.vstack([coef.astype(np.float32), seeds.vectors, dislikes.vectors])
@@ -164,7 +183,7 @@ def _rank_block(
     offset += _add_lexical(day, queries, weights, total)
     evidence = [_bonuses_and_filters(day, q, weights, total[r], desc_stats[r]) for r, q in enumerate(queries)]
     kept = top_columns(total, top_k)
-    return [_scored(day, evidence[r], total[r], float(offset[r]), kept[r]) for r in range(rows)]
+    return [_ranking(day, evidence[r], total[r], float(offset[r]), kept[r]) for r in range(rows)]
 
 
 def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
@@ -303,11 +322,7 @@ def _bonuses_and_filters(
     )
 
 
-def _scored(day: DayIndex, ev: Evidence, row: Matrix, offset: float, kept: NDArray[np.intp]) -> list[ScoredPaper]:
-    papers = day.papers
-    scores = (row[kept].astype(np.float64) + offset).tolist()
-    reasons = reasons_for(day, ev, kept)
-    return [
-        ScoredPaper(papers[i], score, why, rank)
-        for rank, (i, score, why) in enumerate(zip(kept.tolist(), scores, reasons, strict=True), start=1)
-    ]
+def _ranking(day: DayIndex, ev: Evidence, row: Matrix, offset: float, kept: NDArray[np.intp]) -> Ranking:
+    scores = row[kept].astype(np.float64) + offset
+    kept_vectors = day.vectors[kept] if day.vectors.shape[1] > 0 else None
+    return Ranking(day.papers, kept, scores, ev, reason_codes(ev, kept, kept_vectors))

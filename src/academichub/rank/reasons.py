@@ -1,7 +1,8 @@
-"""Why each kept paper was picked: the reasons shown beside it, built only for the papers a radar keeps. Pure.
+"""Why each kept paper was picked. Pure.
 
-Dense evidence (description, nearest seed, 👍) is computed for the kept papers in one small product each;
-keyword reasons are shared between papers that match the same keywords.
+`reason_codes` settles, for all of a radar's kept papers at once, which reasons apply and their figures
+(description / nearest seed / 👍 similarity, matched keywords, followed author) as arrays; `reasons_at` turns
+one paper's codes into the Reason texts shown beside it, only when that paper is read.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.models import Radar, Reason
-from academichub.rank.day import DayIndex
+from academichub.models import Paper, Radar, Reason
 from academichub.rank.matching import author_key
 
 NEAR_SEED_MIN_COS = 0.80  # below this a seed (or a 👍 paper) is not named as the reason
@@ -34,59 +34,75 @@ class Evidence:
     authors: NDArray[np.intp]  # papers by a followed author (ascending)
 
 
-def reasons_for(day: DayIndex, ev: Evidence, kept: NDArray[np.intp]) -> list[tuple[Reason, ...]]:
-    """The reasons of each kept paper, in the order of `kept`."""
-    kept_vectors = day.vectors[kept] if day.vectors.shape[1] > 0 else None
-    columns: list[list[Reason | None]] = []
+@dataclass(frozen=True)
+class ReasonCodes:
+    """Per kept paper (in rank order), which reasons apply; None where a kind applies to none of them."""
+
+    description: NDArray[np.float32] | None = None  # similarity; named where `description_named`
+    description_named: NDArray[np.bool_] | None = None
+    seed: NDArray[np.float32] | None = None  # similarity to the nearest seed; named where `seed_named`
+    seed_which: NDArray[np.intp] | None = None  # which seed (index into the radar's seed titles)
+    seed_named: NDArray[np.bool_] | None = None
+    liked: NDArray[np.float32] | None = None  # similarity to the nearest 👍; named where `liked_named`
+    liked_named: NDArray[np.bool_] | None = None
+    keywords: NDArray[np.bool_] | None = None  # [kept, keywords of Evidence.keywords] matched
+    author: NDArray[np.bool_] | None = None  # by a followed author
+
+
+def reason_codes(ev: Evidence, kept: NDArray[np.intp], kept_vectors: NDArray[np.float32] | None) -> ReasonCodes:
+    """The reason codes of the kept papers; `kept_vectors` are their rows of day.vectors (None: no vectors)."""
+    description = seed = which = liked = None
     if kept_vectors is not None:
-        columns += [_description(ev, kept_vectors), _seed(ev, kept_vectors), _liked(ev, kept_vectors)]
-    columns += [_keywords(ev, kept), _authors(day, ev, kept), _categories(day, ev, kept)]
-    return _rows([c for c in columns if any(c)], len(kept))
-
-
-def _rows(columns: list[list[Reason | None]], n: int) -> list[tuple[Reason, ...]]:
-    """Per paper, its reasons from left to right; the common one- and two-column cases without a generator."""
-    if not columns:
-        return [()] * n
-    if len(columns) == 1:
-        return [() if r is None else (r,) for r in columns[0]]
-    if len(columns) == 2:
-        return [
-            (a, b) if a is not None and b is not None else (a,) if a is not None else (b,) if b is not None else ()
-            for a, b in zip(columns[0], columns[1], strict=True)
-        ]
-    return [tuple(r for r in row if r is not None) for row in zip(*columns, strict=True)]
-
-
-def _description(ev: Evidence, kept_vectors: NDArray[np.float32]) -> list[Reason | None]:
+        description = _description(ev, kept_vectors)
+        seed, which = _seed(ev, kept_vectors)
+        liked = _liked(ev, kept_vectors)
     mean, std = ev.description_mean_std
-    if ev.description_vector is None or std <= 0:
-        return [None] * len(kept_vectors)
-    sims = (kept_vectors @ ev.description_vector).tolist()
-    cut = mean + STANDS_OUT_Z * std
-    return [Reason("description", f"close to your description ({s:.2f})", s) if s >= cut else None for s in sims]
+    return ReasonCodes(
+        description=description,
+        description_named=_at_least(description, mean + STANDS_OUT_Z * std),
+        seed=seed,
+        seed_which=which,
+        seed_named=_seed_named(seed, which, len(ev.seed_titles)),
+        liked=liked,
+        liked_named=_at_least(liked, NEAR_SEED_MIN_COS),
+        keywords=_keywords(ev, kept),
+        author=_member(kept, ev.authors) if len(ev.authors) else None,
+    )
 
 
-def _seed(ev: Evidence, kept_vectors: NDArray[np.float32]) -> list[Reason | None]:
+def _at_least(sims: NDArray[np.float32] | None, cut: float) -> NDArray[np.bool_] | None:
+    """sims ≥ cut compared in float64, as the Python floats the reasons show."""
+    return None if sims is None else sims.astype(np.float64) >= cut
+
+
+def _seed_named(
+    seed: NDArray[np.float32] | None, which: NDArray[np.intp] | None, titles: int
+) -> NDArray[np.bool_] | None:
+    near = _at_least(seed, NEAR_SEED_MIN_COS)
+    return None if near is None or which is None else near & (which < titles)
+
+
+def _description(ev: Evidence, kept_vectors: NDArray[np.float32]) -> NDArray[np.float32] | None:
+    if ev.description_vector is None or ev.description_mean_std[1] <= 0:
+        return None
+    sims: NDArray[np.float32] = kept_vectors @ ev.description_vector
+    return sims
+
+
+def _seed(
+    ev: Evidence, kept_vectors: NDArray[np.float32]
+) -> tuple[NDArray[np.float32] | None, NDArray[np.intp] | None]:
     if not len(ev.seed_vectors) or not len(ev.seed_titles):
-        return [None] * len(kept_vectors)
+        return None, None
     sims = ev.seed_vectors @ kept_vectors.T  # [seeds, kept]
-    best, which = sims.max(axis=0).tolist(), sims.argmax(axis=0).tolist()
-    titles = ev.seed_titles
-    return [
-        Reason("seed", f"like your seed paper “{titles[w]}”", b) if b >= NEAR_SEED_MIN_COS and w < len(titles) else None
-        for b, w in zip(best, which, strict=True)
-    ]
+    return sims.max(axis=0), sims.argmax(axis=0)
 
 
-def _liked(ev: Evidence, kept_vectors: NDArray[np.float32]) -> list[Reason | None]:
+def _liked(ev: Evidence, kept_vectors: NDArray[np.float32]) -> NDArray[np.float32] | None:
     if not len(ev.liked_vectors):
-        return [None] * len(kept_vectors)
-    best = (ev.liked_vectors @ kept_vectors.T).max(axis=0).tolist()
-    return [
-        Reason("classifier", f"learned from your 👍 (similarity {s:.2f})", s) if s >= NEAR_SEED_MIN_COS else None
-        for s in best
-    ]
+        return None
+    best: NDArray[np.float32] = (ev.liked_vectors @ kept_vectors.T).max(axis=0)
+    return best
 
 
 def _member(kept: NDArray[np.intp], hits: NDArray[np.intp]) -> NDArray[np.bool_]:
@@ -97,40 +113,34 @@ def _member(kept: NDArray[np.intp], hits: NDArray[np.intp]) -> NDArray[np.bool_]
     return found
 
 
-def _keywords(ev: Evidence, kept: NDArray[np.intp]) -> list[Reason | None]:
+def _keywords(ev: Evidence, kept: NDArray[np.intp]) -> NDArray[np.bool_] | None:
     if not ev.keywords:
-        return [None] * len(kept)
-    names = list(ev.keywords)
-    matched = np.stack([_member(kept, ev.keywords[k]) for k in names], axis=1).tolist()  # [kept, keywords]
-    shared: dict[tuple[bool, ...], Reason | None] = {}
-    out: list[Reason | None] = []
-    for flags in matched:
-        key = tuple(flags)
-        if key not in shared:
-            found = [k for k, f in zip(names, flags, strict=True) if f]
-            text = "matches " + ", ".join(f"“{k}”" for k in found)
-            shared[key] = Reason("keyword", text, len(found)) if found else None
-        out.append(shared[key])
-    return out
+        return None
+    return np.stack([_member(kept, hits) for hits in ev.keywords.values()], axis=1)
 
 
-def _authors(day: DayIndex, ev: Evidence, kept: NDArray[np.intp]) -> list[Reason | None]:
-    if not len(ev.authors):
-        return [None] * len(kept)
-    wanted = {author_key(a) for a in ev.radar.authors if a.strip()}
-    out: list[Reason | None] = []
-    for i, is_hit in zip(kept.tolist(), _member(kept, ev.authors).tolist(), strict=True):
-        names = [a.name for a in day.papers[i].authors if author_key(a.name) in wanted] if is_hit else []
-        out.append(Reason("author", "by " + ", ".join(names) + " (followed)") if names else None)
-    return out
-
-
-def _categories(day: DayIndex, ev: Evidence, kept: NDArray[np.intp]) -> list[Reason | None]:
+def reasons_at(ev: Evidence, codes: ReasonCodes, j: int, paper: Paper) -> tuple[Reason, ...]:
+    """The reasons of the j-th kept paper, left to right: description, seed, 👍, keywords, author, category."""
+    out: list[Reason] = []
+    if codes.description_named is not None and codes.description is not None and codes.description_named[j]:
+        s = float(codes.description[j])
+        out.append(Reason("description", f"close to your description ({s:.2f})", s))
+    if codes.seed_named is not None and codes.seed is not None and codes.seed_which is not None and codes.seed_named[j]:
+        s = float(codes.seed[j])
+        out.append(Reason("seed", f"like your seed paper “{ev.seed_titles[int(codes.seed_which[j])]}”", s))
+    if codes.liked_named is not None and codes.liked is not None and codes.liked_named[j]:
+        s = float(codes.liked[j])
+        out.append(Reason("classifier", f"learned from your 👍 (similarity {s:.2f})", s))
+    if codes.keywords is not None and codes.keywords[j].any():
+        found = [k for k, f in zip(ev.keywords, codes.keywords[j].tolist(), strict=True) if f]
+        out.append(Reason("keyword", "matches " + ", ".join(f"“{k}”" for k in found), len(found)))
+    if codes.author is not None and codes.author[j]:
+        wanted = {author_key(a) for a in ev.radar.authors if a.strip()}
+        names = [a.name for a in paper.authors if author_key(a.name) in wanted]
+        if names:
+            out.append(Reason("author", "by " + ", ".join(names) + " (followed)"))
     watch = {w.lower() for w in ev.radar.watch}
-    if not watch:
-        return [None] * len(kept)
-    out: list[Reason | None] = []
-    for i in kept.tolist():
-        in_watch = [c for c in day.papers[i].categories if c.lower() in watch]
-        out.append(Reason("category", "in " + ", ".join(in_watch)) if in_watch else None)
-    return out
+    in_watch = [c for c in paper.categories if c.lower() in watch] if watch else []
+    if in_watch:
+        out.append(Reason("category", "in " + ", ".join(in_watch)))
+    return tuple(out)

@@ -37,26 +37,32 @@ class DayTokens:
 
     def phrase_docs(self, needle: str) -> NDArray[np.intp] | None:
         """Indexed papers holding the folded needle as whole words, the last one possibly plural ("s", "es");
-        None when the needle is not words joined by single spaces or hyphens."""
+        None when the needle is not words joined by single spaces or hyphens. Starts from the rarest word."""
         if not _PHRASE.fullmatch(needle):
             return None
         parts = _PIECES.split(needle)
         words, gaps = parts[1::2], [_GAPS[g] for g in parts[2:-1:2]]
-        first = self.vocab.get(words[0])
-        if first is None:
+        forms = [[self.vocab[f] for f in (w, w + "s", w + "es")[: 3 if k == len(words) - 1 else 1] if f in self.vocab]
+                 for k, w in enumerate(words)]  # fmt: skip
+        if not all(forms):
             return np.zeros(0, dtype=np.intp)
-        at = self.by_word[self.word_starts[first] : self.word_starts[first + 1]]
-        for k, word in enumerate(words[1:], start=1):
-            at = at[at + k < len(self.ids)]
-            at = at[self.gaps[at + k - 1] == gaps[k - 1]]  # the paper's last word is followed by GAP_OTHER
-            forms = [word, word + "s", word + "es"] if k == len(words) - 1 else [word]
-            found = self.ids[at + k]
-            keep = np.zeros(len(at), dtype=bool)
-            for form in forms:
-                if form in self.vocab:
-                    keep |= found == self.vocab[form]
-            at = at[keep]
-        docs = self.docs[at]  # ascending, as positions are
+        sizes = [sum(int(self.word_starts[j + 1] - self.word_starts[j]) for j in ids) for ids in forms]
+        anchor = sizes.index(min(sizes))
+        starts = np.concatenate([self.by_word[self.word_starts[j] : self.word_starts[j + 1]] for j in forms[anchor]])
+        if len(forms[anchor]) > 1:
+            starts.sort()
+        starts = starts - anchor
+        starts = starts[(starts >= 0) & (starts + len(words) <= len(self.ids))]
+        for k, ids in enumerate(forms):
+            if k:  # the paper's last word is followed by GAP_OTHER, so no phrase runs into the next paper
+                starts = starts[self.gaps[starts + k - 1] == gaps[k - 1]]
+            if k != anchor:
+                found = self.ids[starts + k]
+                keep = found == ids[0]
+                for j in ids[1:]:
+                    keep |= found == j
+                starts = starts[keep]
+        docs = self.docs[starts]  # ascending, as positions are
         distinct: NDArray[np.intp] = docs[np.concatenate([[True], docs[1:] != docs[:-1]])] if len(docs) else docs
         return distinct
 

@@ -1,0 +1,68 @@
+"""rank_radars_columnar: the columnar Ranking reads exactly as rank_radars' lists, reasons included."""
+
+import gzip
+import json
+from importlib.resources import files
+
+import numpy as np
+import pytest
+
+from academichub.models import Author, Paper, Radar
+from academichub.rank.day import index_day
+from academichub.rank.embedders import HashingEmbedder
+from academichub.rank.radar import RadarQuery, paper_text, rank_radars, rank_radars_columnar
+
+
+@pytest.fixture(scope="module")
+def day():
+    data = gzip.decompress((files("academichub.demo") / "2026-06-29.jsonl.gz").read_bytes()).decode()
+    rows = [json.loads(line) for line in data.splitlines() if line][:200]
+    papers = [
+        Paper(keys=(f"arxiv:{r['id']}",), title=r["title"], abstract=r["summary"],
+              authors=tuple(Author(a) for a in r["authors"]), categories=tuple(r["categories"]), id=i + 1)
+        for i, r in enumerate(rows)
+    ]  # fmt: skip
+    return index_day(papers, HashingEmbedder().encode([paper_text(p) for p in papers]))
+
+
+def queries(day):
+    emb = HashingEmbedder()
+    first, second = day.papers[0], day.papers[5]
+    radars = [
+        Radar(name="kw", description="large language models", keywords=("language model", "reasoning")),
+        Radar(name="author", description=second.title, authors=(second.authors[0].name,), watch=("cs.CL",)),
+        Radar(name="seeded", description="", seeds=(first.keys[0],)),
+    ]
+    return [
+        RadarQuery(radars[0], emb.encode(["large language models language model reasoning"], "query")[0]),
+        RadarQuery(radars[1], emb.encode([second.title], "query")[0], liked_vectors=day.vectors[[7, 9]]),
+        RadarQuery(radars[2], seed_vectors=day.vectors[[0]], seed_titles=[first.title], seed_texts=[paper_text(first)]),
+    ]
+
+
+def test_columnar_rankings_read_as_the_materialised_lists(day):
+    qs = queries(day)
+    columnar = rank_radars_columnar(day, qs, top_k=15)
+    lists = rank_radars(day, qs, top_k=15)
+    assert [list(r) for r in columnar] == lists
+    kinds = {reason.kind for ranked in lists for s in ranked for reason in s.reasons}
+    assert {"keyword", "author", "category", "seed", "description"} <= kinds
+    ranking = columnar[0]
+    assert len(ranking) == 15 and ranking[-1] == lists[0][-1] and ranking[2:4] == lists[0][2:4]
+    assert ranking.paper_ids() == [s.paper.id for s in lists[0]]
+    assert ranking.scored(4, rank=1).rank == 1 and ranking.scored(4).paper == lists[0][4].paper
+    with pytest.raises(IndexError):
+        ranking[15]
+
+
+def test_every_keyword_match_is_named_in_the_reasons(day):
+    ranked = rank_radars(day, queries(day)[:1], top_k=30)[0]
+    for s in ranked:
+        text = f"{s.paper.title} {s.paper.abstract}".lower()
+        named = " ".join(r.text for r in s.reasons if r.kind == "keyword")
+        assert ("“reasoning”" in named) == ("reasoning" in text.split() or "reasoning" in text.replace("-", " "))
+
+
+def test_an_empty_day_gives_empty_rankings(day):
+    empty = index_day([], np.zeros((0, 0), dtype=np.float32))
+    assert [list(r) for r in rank_radars_columnar(empty, queries(day))] == [[], [], []]
