@@ -2,10 +2,10 @@
 academichub.rank.radar.rank_radars exactly as the daily run ranks a radar.
 
 The "day" is the whole collection (4,205 papers, about one real arXiv day), indexed once with index_day; each
-(query, facet) pair is a radar whose seed is the query paper (its passage vector, title and abstract) and which
-may show only its judged pool (RadarQuery.allowed), the query itself excluded. Scores come back per pool in the
-pool's order, so they drop into the same evaluation as every other row.
-"""
+(query, facet) pair is a radar whose seed is the query paper (its passage vector, title and abstract) and which may
+show only its judged pool (RadarQuery.allowed), the query itself excluded. Each paper's abstract is split into
+sentences by the product's splitter and each sentence encoded once (cached), for the aspect signal. Scores come back
+per pool in the pool's order, so they drop into the same evaluation as every other row."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.models import Paper, Radar
+from academichub.rank.aspects import SentenceRows
 from academichub.rank.radar import RadarQuery, RadarWeights, index_day, rank_radars
 from csfcube_data import Collection
 from csfcube_signals import Dense
@@ -32,7 +33,9 @@ class ProductRanker:
             Paper(keys=(f"csfcube:{p}",), title=coll.papers[p].title, abstract=coll.papers[p].abstract, id=i + 1)
             for i, p in enumerate(self.pids)
         ]
-        self.day = index_day(papers, dense.rows(self.pids))
+        self.aspects = bool(dense.sentences)  # False when the sentence vectors are not cached
+        sentences = SentenceRows.of([dense.sentences[p] for p in self.pids], 384) if self.aspects else None
+        self.day = index_day(papers, dense.rows(self.pids), sentences)
         self.queries = [self._radar(key, dense) for key in coll.pools]
 
     def _radar(self, key: Pair, dense: Dense) -> RadarQuery:
@@ -45,6 +48,7 @@ class ProductRanker:
             seed_vectors=dense.passage[key[0]][None, :].astype(np.float32),
             seed_titles=[seed.title],
             seed_texts=[seed.text],
+            seed_sentences=[dense.sentences[key[0]]] if dense.sentences else (),
             allowed=allowed,
         )
 

@@ -17,10 +17,11 @@ from numpy.typing import NDArray
 
 from academichub.rank.bm25 import BM25Index
 from academichub.rank.embed import Embedder
+from academichub.rank.sentences import split_sentences
 from academichub.rank.text import tokenize
 from academichub.rank.tfidf import ARXIV_SANITY, fit_tfidf, svm_scores
 from academichub.rank.tfidf import cosine_scores as tfidf_cosine
-from csfcube_data import Collection, cache_prefix, encode_cached
+from csfcube_data import Collection, EncodeFn, cache_prefix, encode_cached
 from csfcube_scorers import cosine_scores, maxsim_scores
 
 Pair = tuple[str, str]
@@ -32,6 +33,7 @@ class Dense:
     passage: dict[str, NDArray[np.float32]]  # pid -> passage: vector of title + abstract
     query: dict[str, NDArray[np.float32]]  # query pid -> query: vector
     query_sentences: dict[str, NDArray[np.float32]] = field(default_factory=dict)  # query pid -> [n_sent, d]
+    sentences: dict[str, NDArray[np.float32]] = field(default_factory=dict)  # pid -> [n_sent, d], product's split
 
     def rows(self, pids: list[str]) -> NDArray[np.float32]:
         return np.stack([self.passage[p] for p in pids])
@@ -118,7 +120,28 @@ def load_dense(coll: Collection, embedder: Embedder, *, allow_encode: bool) -> D
     dense = Dense(dict(zip(pids, passage, strict=True)), dict(zip(queries, query, strict=True)))
     for q in queries:
         dense.query_sentences[q] = np.stack([v for (qq, _), v in zip(sentences, sent, strict=True) if qq == q])
+    dense.sentences = _abstract_sentences(coll, pids, encode, embedder.name)
     return dense
+
+
+def _abstract_sentences(
+    coll: Collection, pids: list[str], encode: EncodeFn, model: str
+) -> dict[str, NDArray[np.float32]]:
+    """Every paper's abstract split into sentences the way the product splits them (rank.sentences), encoded
+    once each (cached); empty when the cache is incomplete and encoding is off (the product rows then run
+    without the aspect signal, and say so)."""
+    splits = {p: split_sentences(coll.papers[p].abstract) or [coll.papers[p].title] for p in pids}
+    flat = [s for p in pids for s in splits[p]]
+    try:
+        vectors = encode_cached(encode, flat, "passage", cache_prefix(model, "all-sentences-passage"))
+    except LookupError:
+        print("abstract sentence vectors not cached: no aspect signal (run with --encode)", file=sys.stderr)
+        return {}
+    out, start = {}, 0
+    for p in pids:
+        out[p] = vectors[start : start + len(splits[p])]
+        start += len(splits[p])
+    return out
 
 
 def add_dense(coll: Collection, dense: Dense, signals: Signals) -> None:

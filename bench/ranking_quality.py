@@ -277,22 +277,32 @@ def run_all(coll: Collection, dense: Dense | None) -> list[Result]:
 
 
 def product_rows(coll: Collection, dense: Dense) -> list[Result]:
-    """The product's ranker (rank_radars, one-seed radars): with its shipped RadarWeights, and with the BM25 : seed
-    weight ratio tuned on each fold's dev part."""
+    """The product's ranker (rank_radars, one-seed radars): with its shipped RadarWeights; with the BM25 : seed
+    ratio and the aspect weight tuned on each fold's dev part (the headline); and the same without aspects."""
     t0 = time.monotonic()
     ranker = ProductRanker(coll, dense)
     defaults = RadarWeights()
     shipped = ranker.scores(defaults)
     seconds = time.monotonic() - t0
 
-    def make(w: float) -> Callable[[], Scores]:
-        return lambda: ranker.scores(dataclasses.replace(defaults, bm25=w, seeds=1.0 - w))
+    def make(w: float, aspects: float) -> Callable[[], Scores]:
+        return lambda: ranker.scores(dataclasses.replace(defaults, bm25=w, seeds=1.0 - w, aspects=aspects))
 
-    grid = [(f"bm25={w:.2f} seeds={1 - w:.2f}", make(w)) for w in np.round(np.arange(0.0, 1.0001, 0.05), 2)]
-    return [
-        fixed("**ours: the product ranker (rank_radars), shipped weights**", coll, shipped, seconds),
-        tuned("ours: the product ranker, BM25 : seed weight CV-tuned", coll, grid),
+    ratios = np.round(np.arange(0.0, 1.0001, 0.05), 2)
+    plain = [(f"bm25={w:.2f} seeds={1 - w:.2f}", make(w, 0.0)) for w in ratios]
+    rows = [
+        fixed("ours: the product ranker (rank_radars), shipped weights", coll, shipped, seconds),
+        tuned("ours: the product ranker without the aspect signal, BM25 : seed CV-tuned", coll, plain),
     ]
+    if not ranker.aspects:
+        rows[0].name = "**" + rows[0].name + "** (no sentence vectors cached: no aspect signal)"
+        return rows
+    grid = [(f"bm25={w:.2f} seeds={1 - w:.2f} aspects={a:.2f}", make(w, a)) for w in ratios for a in ASPECT_GRID]
+    headline = "**ours: the product ranker, BM25 : seed ratio and aspect weight CV-tuned**"
+    return [tuned(headline, coll, grid), *rows]
+
+
+ASPECT_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 
 
 def verdict_lines(coll: Collection, results: Sequence[Result]) -> list[str]:

@@ -25,7 +25,6 @@ from academichub.cli.user import user
 from academichub.errors import AcademicHubError
 from academichub.sources.xml import warn_old_expat
 
-
 PARSES_XML = frozenset({"fetch", "harvest", "ingest", "run-daily", "serve"})  # warned about an old Expat at start
 
 

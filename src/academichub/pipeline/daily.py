@@ -23,6 +23,7 @@ from academichub.errors import AcademicHubError
 from academichub.models import Digest, RunStatus
 from academichub.pipeline.collect import enrich_papers, fetch_sources
 from academichub.pipeline.digest import build_digests, embed_papers
+from academichub.pipeline.sentence_vectors import embed_paper_sentences
 from academichub.rank.embed import Embedder
 from academichub.sources.base import SourceSpec, enrichers
 from academichub.sources.http import HttpClient
@@ -112,7 +113,10 @@ def run_daily(
 
         def embed() -> dict[str, int]:
             papers = store.list_papers(day=day, limit=100_000)
-            return {"papers": len(embed_papers(store, embedder, papers))}
+            embedded = len(embed_papers(store, embedder, papers))
+            if any(r.seeds or r.seed_texts for r in store.list_all_radars()):  # sentences for the aspect signal
+                embed_paper_sentences(store, embedder, papers)
+            return {"papers": embedded}
 
         def rank() -> dict[str, int]:
             radars = store.list_all_radars()

@@ -17,11 +17,15 @@ from numpy.typing import NDArray
 from academichub.curate.digest import MIN_POOL, POOL_FACTOR, select_digest
 from academichub.errors import InputError
 from academichub.models import AnnounceType, Digest, FeedbackKind, Paper, Radar, RunStatus, ScoredPaper
+from academichub.pipeline.sentence_vectors import embed_paper_sentences, embed_text_sentences
+from academichub.rank.aspects import SentenceRows
 from academichub.rank.embed import Embedder
 from academichub.rank.radar import RadarQuery, index_day, paper_text, rank_radars_columnar
 from academichub.store import Store
 
 MAX_CANDIDATES = 20_000
+ASPECT_SEEDS = 20  # seeds matched sentence by sentence at most (a whole imported library would cost minutes)
+Matrix = NDArray[np.float32]
 REPLACEMENTS = {AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS}
 Progress = Callable[[int, int], None]
 
@@ -117,8 +121,8 @@ def build_digests(
         return [Digest(r, day, (), 0, notes or ("no papers were announced on this day",)) for r in radars]
     vectors = embed_papers(store, embedder, papers, progress=progress)
     matrix = np.vstack([vectors[p.id] for p in papers if p.id is not None]).astype(np.float32)
-    day_index = index_day(papers, matrix)
     queries = [_radar_query(store, embedder, radar, papers, day) for radar in radars]
+    day_index = index_day(papers, matrix, _day_sentences(store, embedder, papers, queries, progress))
     pool = max((size or r.size) * POOL_FACTOR for r in radars)
     ranked = rank_radars_columnar(day_index, queries, top_k=max(pool, MIN_POOL))  # ScoredPapers built for picks only
     digests = []
@@ -151,10 +155,30 @@ def _radar_query(store: Store, embedder: Embedder, radar: Radar, papers: list[Pa
         seed_vectors=all_seeds.astype(np.float32),
         seed_titles=[p.title for p in seeds] + [t.split(". ", 1)[0][:120] for t in radar.seed_texts],
         seed_texts=[f"{p.title}. {p.abstract}" for p in seeds] + list(radar.seed_texts),
+        seed_sentences=_seed_sentences(store, embedder, seeds, radar.seed_texts),
         liked_vectors=_stack(embed_papers(store, embedder, liked), liked),
         disliked_vectors=_stack(embed_papers(store, embedder, disliked), disliked),
         allowed=allowed,
     )
+
+
+def _day_sentences(
+    store: Store, embedder: Embedder, papers: list[Paper], queries: list[RadarQuery], progress: Progress | None
+) -> SentenceRows | None:
+    """The day's sentence vectors for the aspect signal, only when some radar has seed papers to match."""
+    if not any(q.seed_sentences for q in queries):
+        return None
+    blocks = embed_paper_sentences(store, embedder, papers, progress=progress)
+    return SentenceRows.of([blocks.get(p.id or 0) for p in papers], embedder.dim)
+
+
+def _seed_sentences(store: Store, embedder: Embedder, seeds: list[Paper], texts: Sequence[str]) -> list[Matrix]:
+    """Sentence vectors of the first ASPECT_SEEDS seeds, in seed order (stored papers, then imported texts)."""
+    papers = seeds[:ASPECT_SEEDS]
+    blocks = embed_paper_sentences(store, embedder, papers)
+    empty = np.zeros((0, embedder.dim), dtype=np.float32)
+    out = [blocks.get(p.id or 0, empty) for p in papers]
+    return out + embed_text_sentences(store, embedder, list(texts)[: ASPECT_SEEDS - len(out)])
 
 
 def _stack(vectors: dict[int, NDArray[np.float32]], papers: Sequence[Paper]) -> NDArray[np.float32]:

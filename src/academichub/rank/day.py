@@ -16,6 +16,7 @@ from scipy.linalg import cho_factor, cho_solve
 from threadpoolctl import ThreadpoolController
 
 from academichub.models import Paper
+from academichub.rank.aspects import SentenceRows
 from academichub.rank.bm25 import BM25Index
 from academichub.rank.matching import author_key, fold
 from academichub.rank.text import ENGLISH_STOP_WORDS, tokenize_split
@@ -71,6 +72,7 @@ class DayIndex:
     by_stop_word: dict[str, NDArray[np.intp]]  # stop word → papers containing it (BM25 leaves them out)
     stats: VectorStats
     tokens: DayTokens  # word positions of the ASCII papers, for phrases
+    sentences: SentenceRows | None = None  # each paper's sentence vectors, for the aspect signal (rank.aspects)
     phrase_hits: dict[str, NDArray[np.intp]] = field(default_factory=dict, compare=False, repr=False)
     _ridge_factors: dict[float, tuple[Any, bool]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -86,9 +88,12 @@ class DayIndex:
         return np.asarray(cho_solve(factor, x), dtype=np.float64)
 
 
-def index_day(papers: Sequence[Paper], vectors: Vectors) -> DayIndex:
-    """Index a day once: BM25 over title ×2 + abstract, folded texts, authors, vector statistics."""
+def index_day(papers: Sequence[Paper], vectors: Vectors, sentences: SentenceRows | None = None) -> DayIndex:
+    """Index a day once: BM25 over title ×2 + abstract, folded texts, authors, vector statistics; `sentences`
+    (one block per paper, in order) when the aspect signal should run."""
     vectors = vectors if len(vectors) else np.zeros((len(papers), 0), dtype=np.float32)
+    if sentences is not None and len(sentences) != len(papers):
+        raise ValueError(f"sentence blocks for {len(sentences)} papers, not {len(papers)}")
     by_author: dict[str, list[int]] = {}
     keys: dict[str, str] = {}
     for i, paper in enumerate(papers):
@@ -123,6 +128,7 @@ def index_day(papers: Sequence[Paper], vectors: Vectors) -> DayIndex:
         by_author={a: np.asarray(ix, dtype=np.intp) for a, ix in by_author.items()},
         by_stop_word=by_stop_word,
         stats=VectorStats.of(vectors),
+        sentences=sentences,
     )
 
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from academichub.models import Paper, Radar, ScoredPaper
+from academichub.rank.aspects import STANDS_OUT_Z as ASPECT_STANDS_OUT_Z
+from academichub.rank.aspects import AspectHits, SentenceRows, add_aspects, best_sentence
 from academichub.rank.classifier import classifier_directions
 from academichub.rank.day import DayIndex, index_day, one_blas_thread
 from academichub.rank.keywords import add_keyword_bonus, author_hits, exclude_phrases, keyword_hits
@@ -44,6 +46,7 @@ __all__ = [
 
 Vectors = NDArray[np.float32]
 Matrix = NDArray[np.float32]
+Sentences = NDArray[np.intp]
 BLOCK_CELLS = 10_000_000  # radars × papers scored together (40 MB of float32): fewer, larger matrix products
 MIN_BLOCK_RADARS = 64
 LEXICAL_SEEDS = 20  # seed texts in the BM25 query at most
@@ -65,6 +68,7 @@ class RadarWeights:
     disliked: float = 0.4
     keyword_bonus: float = 0.6  # per matched include keyword, at most 3 counted
     author_bonus: float = 1.5
+    aspects: float = 0.5  # seed ↔ paper sentence matching, re-ranking each radar's leading candidates
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class RadarQuery:
     disliked_vectors: Vectors = field(default_factory=_empty)
     allowed: NDArray[np.bool_] | None = None  # day papers this radar may show (None: all)
     seed_texts: Sequence[str] = ()  # title + abstract of each seed, for BM25 (seed titles when empty)
+    seed_sentences: Sequence[Vectors] = ()  # each seed's sentence vectors, for the aspect signal
 
 
 def paper_text(paper: Paper) -> str:
@@ -182,8 +187,23 @@ def _rank_block(
         total.fill(0.0)
     offset += _add_lexical(day, queries, weights, total)
     evidence = [_bonuses_and_filters(day, q, weights, total[r], desc_stats[r]) for r, q in enumerate(queries)]
+    with one_blas_thread():  # many small products: a second BLAS thread only adds contention
+        aspects = [_aspects(day, q, weights, total[r]) for r, q in enumerate(queries)]
     kept = top_columns(total, top_k)
-    return [_ranking(day, evidence[r], total[r], float(offset[r]), kept[r]) for r in range(rows)]
+    return [_ranking(day, evidence[r], total[r], float(offset[r]), kept[r], aspects[r]) for r in range(rows)]
+
+
+def _aspects(day: DayIndex, query: RadarQuery, weights: RadarWeights, row: Matrix) -> _Aspects | None:
+    """The aspect re-rank of the radar's leading candidates (after the filters, so only papers it may show)."""
+    if day.sentences is None or not weights.aspects or not any(len(s) for s in query.seed_sentences):
+        return None
+    return _Aspects(query.seed_sentences, add_aspects(row, query.seed_sentences, day.sentences, weights.aspects))
+
+
+@dataclass(frozen=True)
+class _Aspects:
+    seeds: Sequence[Vectors]
+    hits: AspectHits
 
 
 def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
@@ -322,7 +342,22 @@ def _bonuses_and_filters(
     )
 
 
-def _ranking(day: DayIndex, ev: Evidence, row: Matrix, offset: float, kept: NDArray[np.intp]) -> Ranking:
+def _ranking(
+    day: DayIndex, ev: Evidence, row: Matrix, offset: float, kept: NDArray[np.intp], aspects: _Aspects | None
+) -> Ranking:
     scores = row[kept].astype(np.float64) + offset
     kept_vectors = day.vectors[kept] if day.vectors.shape[1] > 0 else None
-    return Ranking(day.papers, kept, scores, ev, reason_codes(ev, kept, kept_vectors))
+    codes = reason_codes(ev, kept, kept_vectors)
+    if aspects is not None and day.sentences is not None:
+        codes = replace(codes, aspect_sentence=_named_sentences(day.sentences, aspects, kept, len(ev.seed_titles)))
+    return Ranking(day.papers, kept, scores, ev, codes)
+
+
+def _named_sentences(sentences: SentenceRows, aspects: _Aspects, kept: NDArray[np.intp], titles: int) -> Sentences:
+    """Per kept paper, (seed, the paper's sentence) closest to it where the match stands out; (-1, -1) elsewhere."""
+    z, seed = aspects.hits.at(kept)
+    out = np.full((len(kept), 2), -1, dtype=np.intp)
+    for j in np.flatnonzero((z >= ASPECT_STANDS_OUT_Z) & (seed >= 0) & (seed < titles)).tolist():
+        which = int(seed[j])
+        out[j] = which, best_sentence(aspects.seeds[which], sentences, int(kept[j]))
+    return out

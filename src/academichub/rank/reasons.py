@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from academichub.models import Paper, Radar, Reason
 from academichub.rank.matching import author_key
+from academichub.rank.sentences import paper_sentences
 
 NEAR_SEED_MIN_COS = 0.80  # below this a seed (or a 👍 paper) is not named as the reason
 STANDS_OUT_Z = 1.0  # the description is named where its similarity is this many std above the day's mean
@@ -47,6 +48,7 @@ class ReasonCodes:
     liked_named: NDArray[np.bool_] | None = None
     keywords: NDArray[np.bool_] | None = None  # [kept, keywords of Evidence.keywords] matched
     author: NDArray[np.bool_] | None = None  # by a followed author
+    aspect_sentence: NDArray[np.intp] | None = None  # [kept, 2]: (seed, paper sentence) that matched; -1: none
 
 
 def reason_codes(ev: Evidence, kept: NDArray[np.intp], kept_vectors: NDArray[np.float32] | None) -> ReasonCodes:
@@ -128,6 +130,12 @@ def reasons_at(ev: Evidence, codes: ReasonCodes, j: int, paper: Paper) -> tuple[
     if codes.seed_named is not None and codes.seed is not None and codes.seed_which is not None and codes.seed_named[j]:
         s = float(codes.seed[j])
         out.append(Reason("seed", f"like your seed paper “{ev.seed_titles[int(codes.seed_which[j])]}”", s))
+    if codes.aspect_sentence is not None and codes.aspect_sentence[j, 1] >= 0:
+        seed, which = codes.aspect_sentence[j].tolist()
+        sentences = paper_sentences(paper.title, paper.abstract)
+        if which < len(sentences):
+            title = ev.seed_titles[seed]
+            out.append(Reason("aspect", f"“{_clip(sentences[which])}” is close to a sentence of your seed “{title}”"))
     if codes.liked_named is not None and codes.liked is not None and codes.liked_named[j]:
         s = float(codes.liked[j])
         out.append(Reason("classifier", f"learned from your 👍 (similarity {s:.2f})", s))
@@ -144,3 +152,7 @@ def reasons_at(ev: Evidence, codes: ReasonCodes, j: int, paper: Paper) -> tuple[
     if in_watch:
         out.append(Reason("category", "in " + ", ".join(in_watch)))
     return tuple(out)
+
+
+def _clip(sentence: str, limit: int = 160) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"

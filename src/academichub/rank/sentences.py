@@ -44,6 +44,11 @@ def split_sentences(text: str) -> list[str]:
     return _bounded(pieces)
 
 
+def paper_sentences(title: str, abstract: str) -> list[str]:
+    """The sentences a paper is matched by (rank.aspects): its abstract's, or its title alone."""
+    return split_sentences(abstract) or split_sentences(title)
+
+
 def _bounded(pieces: list[str]) -> list[str]:
     """Short fragments joined to the sentence before them (or after, for a short first one); at most MAX_SENTENCES."""
     merged: list[str] = []

@@ -1,0 +1,78 @@
+"""Sentence vectors of papers and free texts for the aspect signal (rank.aspects): each encoded once and stored.
+
+A paper's sentences are its abstract split by rank.sentences (its title when it has no abstract); they are kept
+with the paper's other vectors under the embedder's name + SUFFIX, as one [sentences, dim] block per paper, and
+re-encoded only when the text changes. Seed texts imported from a library are cached by text hash the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from academichub.models import Paper
+from academichub.rank.embed import Embedder, ProgressFn
+from academichub.rank.sentences import paper_sentences, split_sentences
+from academichub.store import Store
+
+SUFFIX = ":sentences"
+Matrix = NDArray[np.float32]
+
+
+def _digest(sentences: Sequence[str]) -> str:
+    return hashlib.blake2b("\n".join(sentences).encode(), digest_size=12).hexdigest()
+
+
+def embed_paper_sentences(
+    store: Store, embedder: Embedder, papers: Sequence[Paper], *, progress: ProgressFn | None = None
+) -> dict[int, Matrix]:
+    """Per paper id, its sentence vectors [sentences, dim]: stored blocks reused, the rest encoded and saved."""
+    model = embedder.name + SUFFIX
+    stored = store.vectors_for([p.id for p in papers if p.id is not None], model)
+    out: dict[int, Matrix] = {}
+    todo: list[tuple[int, list[str], str]] = []
+    for paper in papers:
+        if paper.id is None:
+            continue
+        sentences = paper_sentences(paper.title, paper.abstract)
+        digest = _digest(sentences)
+        known = stored.get(paper.id)
+        if known is not None and known[1] == digest:
+            out[paper.id] = known[0].reshape(-1, embedder.dim)
+        elif sentences:
+            todo.append((paper.id, sentences, digest))
+    if todo:
+        flat = [s for _, sentences, _ in todo for s in sentences]
+        encoded = embedder.encode(flat, "passage", progress=progress)
+        rows = []
+        start = 0
+        for paper_id, sentences, digest in todo:
+            block = encoded[start : start + len(sentences)]
+            start += len(sentences)
+            out[paper_id] = block
+            rows.append((paper_id, block.reshape(-1), digest))
+        store.save_vectors(model, rows)
+    return out
+
+
+def embed_text_sentences(store: Store, embedder: Embedder, texts: Sequence[str]) -> list[Matrix]:
+    """Sentence vectors of free texts (a seed from an imported library that is not a stored paper)."""
+    model = embedder.name + SUFFIX
+    splits = [split_sentences(t) for t in texts]
+    hashes = [_digest(s) for s in splits]
+    known = store.text_vectors(hashes, model)
+    todo = [i for i, h in enumerate(hashes) if h not in known and splits[i]]
+    if todo:
+        encoded = embedder.encode([s for i in todo for s in splits[i]], "passage")
+        start, rows = 0, []
+        for i in todo:
+            block = encoded[start : start + len(splits[i])]
+            start += len(splits[i])
+            rows.append((hashes[i], block.reshape(-1)))
+            known[hashes[i]] = block.reshape(-1)
+        store.save_text_vectors(model, rows)
+    empty = np.zeros((0, embedder.dim), dtype=np.float32)
+    return [known[h].reshape(-1, embedder.dim) if h in known else empty for h in hashes]

@@ -1,0 +1,130 @@
+"""Sentence-to-sentence matching of a radar's seed papers with the day's papers: the aspect signal. Pure.
+
+A whole-abstract vector blurs a paper's separate aspects (its problem, its method, its findings) into one point;
+two papers that share one aspect closely can sit far apart. Here every abstract is a set of sentence vectors
+(rank.sentences splits, the embedder encodes each sentence once) and a seed matches a paper by the best
+counterpart of each sentence, both ways:
+
+    match(seed, paper) = ½ · (mean over seed sentences of the best paper sentence
+                              + mean over paper sentences of the best seed sentence)
+
+and a radar's match is its best seed. It re-ranks each radar's leading candidates (rank.radar): on CSFCube's
+one-seed radars it adds to the abstract-vector and BM25 blend (docs/ranking-quality.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Matrix = NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class SentenceRows:
+    """Every paper's sentence vectors stacked: paper i owns rows start[i]:start[i + 1] (empty: no sentences)."""
+
+    vectors: Matrix  # [total sentences, d], unit rows
+    start: NDArray[np.intp]  # [papers + 1]
+
+    @staticmethod
+    def of(per_paper: Sequence[Matrix | None], dim: int) -> SentenceRows:
+        counts = np.array([0 if m is None else len(m) for m in per_paper], dtype=np.intp)
+        start = np.zeros(len(per_paper) + 1, dtype=np.intp)
+        np.cumsum(counts, out=start[1:])
+        parts = [np.asarray(m, dtype=np.float32).reshape(-1, dim) for m in per_paper if m is not None and len(m)]
+        vectors = np.vstack(parts) if parts else np.zeros((0, dim), dtype=np.float32)
+        return SentenceRows(vectors, start)
+
+    def __len__(self) -> int:
+        return len(self.start) - 1
+
+    def counts(self, papers: NDArray[np.intp]) -> NDArray[np.intp]:
+        counts: NDArray[np.intp] = self.start[papers + 1] - self.start[papers]
+        return counts
+
+
+@dataclass(frozen=True)
+class SentenceMatch:
+    """Per candidate paper: the match with the radar's best seed (NaN where either side has no sentences)."""
+
+    score: NDArray[np.float64]
+    seed: NDArray[np.intp]  # which seed matched best (-1 where score is NaN)
+
+
+def sentence_match(seeds: Sequence[Matrix], day: SentenceRows, papers: NDArray[np.intp]) -> SentenceMatch:
+    """The aspect match of each of `papers` (day indices) with the best of `seeds` (each [sentences, d])."""
+    score = np.full(len(papers), np.nan)
+    which = np.full(len(papers), -1, dtype=np.intp)
+    seeds = [s for s in seeds if len(s)]
+    counts = day.counts(papers)
+    present = np.flatnonzero(counts > 0)
+    if not seeds or not len(present):
+        return SentenceMatch(score, which)
+    own, sizes = papers[present], counts[present]
+    firsts = np.zeros(len(own), dtype=np.intp)
+    np.cumsum(sizes[:-1], out=firsts[1:])
+    rows = np.arange(int(sizes.sum()), dtype=np.intp) + np.repeat(day.start[own] - firsts, sizes)
+    seed_firsts = np.zeros(len(seeds), dtype=np.intp)
+    np.cumsum([len(s) for s in seeds[:-1]], out=seed_firsts[1:])
+    sims = np.vstack(seeds).astype(np.float32) @ day.vectors[rows].T  # [all seed sentences, candidate sentences]
+    best_in_paper = np.maximum.reduceat(sims, firsts, axis=1)  # [seed sentences, papers]
+    forward = np.add.reduceat(best_in_paper, seed_firsts, axis=0) / np.array([len(s) for s in seeds])[:, None]
+    best_in_seed = np.maximum.reduceat(sims, seed_firsts, axis=0)  # [seeds, candidate sentences]
+    backward = np.add.reduceat(best_in_seed, firsts, axis=1) / sizes[None, :]
+    both = 0.5 * (forward.astype(np.float64) + backward)  # [seeds, papers]
+    which[present] = both.argmax(axis=0)
+    score[present] = both.max(axis=0)
+    return SentenceMatch(score, which)
+
+
+ASPECT_DEPTH = 200  # each radar's leading candidates re-ranked by the aspect signal
+STANDS_OUT_Z = 1.0  # the matching sentence is named where the match is this many std above the candidates' mean
+
+
+@dataclass(frozen=True)
+class AspectHits:
+    """One radar's re-ranked candidates (ascending day indices), their aspect z-scores and best seeds."""
+
+    papers: NDArray[np.intp]
+    z: NDArray[np.float64]
+    seed: NDArray[np.intp]
+
+    def at(self, kept: NDArray[np.intp]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+        """z and best seed of each kept paper (NaN and -1 where it was not re-ranked)."""
+        pos = np.minimum(np.searchsorted(self.papers, kept), max(len(self.papers) - 1, 0))
+        found = self.papers[pos] == kept if len(self.papers) else np.zeros(len(kept), dtype=bool)
+        return np.where(found, self.z[pos] if len(self.z) else np.nan, np.nan), np.where(found, self.seed[pos], -1)
+
+
+def add_aspects(row: NDArray[np.float32], seeds: Sequence[Matrix], day: SentenceRows, weight: float) -> AspectHits:
+    """Adds weight × z(aspect match) to the radar's ASPECT_DEPTH best finite scores in `row` (z over those
+    candidates); papers further down keep their scores."""
+    nothing = AspectHits(np.zeros(0, np.intp), np.zeros(0), np.zeros(0, np.intp))
+    finite = np.flatnonzero(np.isfinite(row))
+    if not len(finite) or not any(len(s) for s in seeds):
+        return nothing
+    if len(finite) > ASPECT_DEPTH:
+        finite = finite[np.argpartition(-row[finite], ASPECT_DEPTH - 1)[:ASPECT_DEPTH]]
+    papers = np.sort(finite)
+    match = sentence_match(seeds, day, papers)
+    valid = np.isfinite(match.score)
+    z = np.full(len(papers), np.nan)
+    if valid.sum() > 1:
+        values = match.score[valid]
+        std = float(values.std())
+        if std > 1e-9:
+            z[valid] = (values - values.mean()) / std
+            row[papers[valid]] += (weight * z[valid]).astype(np.float32)
+    return AspectHits(papers, z, match.seed)
+
+
+def best_sentence(seed: Matrix, day: SentenceRows, paper: int) -> int:
+    """Which of the paper's sentences comes closest to any sentence of `seed` (-1: either has none)."""
+    rows = day.vectors[day.start[paper] : day.start[paper + 1]]
+    if not len(rows) or not len(seed):
+        return -1
+    return int((seed @ rows.T).max(axis=0).argmax())

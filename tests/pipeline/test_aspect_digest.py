@@ -1,0 +1,85 @@
+"""The aspect signal in the daily build: seed sentences matched to the day's sentences, stored once, named."""
+
+import datetime as dt
+
+import pytest
+
+from academichub.models import AnnounceType, Author, Radar, RawItem
+from academichub.pipeline import store_items
+from academichub.pipeline.digest import build_digest
+from academichub.pipeline.sentence_vectors import SUFFIX
+from academichub.rank.embedders import HashingEmbedder
+from academichub.store import open_store
+
+OLD, MON = dt.date(2026, 5, 4), dt.date(2026, 6, 29)
+SEED = (
+    "Contact maps of protein residues feed a graph network that predicts folded structure. "
+    "We benchmark on thousands of chains drawn from the Protein Data Bank."
+)
+SHARES_ONE_SENTENCE = (
+    "Star formation histories of dwarf galaxies are reconstructed from deep photometry. "
+    "Contact maps of protein residues feed a graph network that predicts folded structure. "
+    "Stellar populations are fitted with a hierarchical Bayesian model over the whole survey."
+)
+OTHERS = [
+    "Robot grasping policies learn from tactile sensing. Grippers close on unseen household objects.",
+    "Quantum error correction codes protect logical qubits. Surface codes reach a threshold under noise.",
+    "Language model alignment uses human preference data. Reward models score candidate answers.",
+    "Galaxy cluster lensing maps dark matter. Shear catalogues constrain the mass of the cluster halo.",
+]
+
+
+def item(n, day, abstract, title):
+    return RawItem(
+        source="arxiv-rss", title=title, abstract=abstract, authors=(Author(f"Author {n}"),),
+        arxiv_id=f"2606.{n:05d}", version=1, categories=("astro-ph.GA",), listing="astro-ph.GA",
+        announced=day, announce_type=AnnounceType.NEW,
+    )  # fmt: skip
+
+
+class Counting(HashingEmbedder):
+    def __init__(self):
+        super().__init__()
+        self.texts = 0
+
+    def encode(self, texts, kind="passage", *, progress=None):
+        self.texts += len(texts)
+        return super().encode(texts, kind, progress=progress)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = open_store(f"sqlite:///{tmp_path / 'a.db'}")
+    store_items(s, [item(1, OLD, SEED, "Folding proteins with graph networks")])
+    store_items(s, [item(2, MON, SHARES_ONE_SENTENCE, "Dwarf galaxy star formation")])
+    store_items(s, [item(3 + i, MON, text, text.split(".")[0]) for i, text in enumerate(OTHERS)])
+    yield s
+    s.close()
+
+
+def test_a_paper_sharing_one_sentence_with_the_seed_says_which(store):
+    radar = store.save_radar(Radar(name="folding", seeds=("arxiv:2606.00001",), size=3))
+    digest = build_digest(store, HashingEmbedder(), radar, MON)
+    top = digest.items[0]
+    assert top.paper.title == "Dwarf galaxy star formation"
+    aspect = [r for r in top.reasons if r.kind == "aspect"]
+    assert len(aspect) == 1
+    assert "Contact maps of protein residues" in aspect[0].text
+    assert "“Folding proteins with graph networks”" in aspect[0].text
+
+
+def test_sentence_vectors_are_encoded_once_and_only_for_radars_with_seeds(store):
+    plain = store.save_radar(Radar(name="plain", description="galaxies", size=3))
+    embedder = Counting()
+    build_digest(store, embedder, plain, MON)
+    day_ids = [p.id for p in store.list_papers(day=MON)]
+    assert store.vectors_for(day_ids, embedder.name + SUFFIX) == {}  # nothing to match: no sentences encoded
+    seeded = store.save_radar(Radar(name="seeded", seeds=("arxiv:2606.00001",), size=3))
+    build_digest(store, embedder, seeded, MON)
+    stored = store.vectors_for(day_ids, embedder.name + SUFFIX)
+    assert set(stored) == set(day_ids)
+    assert len(stored[day_ids[0]][0]) % embedder.dim == 0 and len(stored[day_ids[0]][0]) >= embedder.dim
+    before = embedder.texts
+    store.save_radar(Radar(name="seeded again", seeds=("arxiv:2606.00001",), size=3))
+    build_digest(store, embedder, store.radar_by_name("seeded again"), MON)
+    assert embedder.texts - before <= 1  # the description only: paper and seed sentences come from the store
