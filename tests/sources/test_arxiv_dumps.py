@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from academichub.errors import ParseError
-from academichub.models import AnnounceType
+from academichub.models import AnnounceType, RawItem
 from academichub.sources.arxiv_dumps import day_from_filename, parse_abs, parse_arxiv_jsonl
 from academichub.sources.files import parse_file
 
@@ -151,3 +151,19 @@ def test_a_line_repeated_in_a_crawl_gives_the_same_item_again() -> None:
     assert [i.arxiv_id for i in result.items] == ["2605.00001", "2605.00002", "2605.00001"]
     assert result.items[2] is result.items[0]
     assert result.items[0].categories == ("cs.LG", "cs.AI")
+
+
+def test_weekend_copy_read_right_after_friday_gives_the_same_items_as_read_alone(repo_fixtures: Path) -> None:
+    """Lines repeated from the previous file are reused, re-dated to this file's day (or to none on a weekend)."""
+    friday, saturday = fixture(repo_fixtures, "2025-11-28.jsonl"), fixture(repo_fixtures, "2025-11-29.jsonl")
+    other = json.dumps({"id": "2605.00009", "authors": ["A B"], "title": "T", "summary": "S"}).encode()
+
+    def parse_after_other(path: Path) -> list[RawItem]:
+        parse_arxiv_jsonl(other)  # a file sharing no line with `path`
+        return parse_arxiv_jsonl(path.read_bytes(), day=day_from_filename(path)).items
+
+    alone_friday, alone_saturday = parse_after_other(friday), parse_after_other(saturday)
+    after_friday = parse_arxiv_jsonl(saturday.read_bytes(), day=day_from_filename(saturday)).items
+    again_friday = parse_arxiv_jsonl(friday.read_bytes(), day=day_from_filename(friday)).items
+    assert after_friday == alone_saturday and all(item.announced is None for item in after_friday)
+    assert again_friday == alone_friday and all(item.announced == dt.date(2025, 11, 28) for item in again_friday)
