@@ -14,6 +14,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from academichub.collector import collector_paused
 from academichub.errors import AcademicHubError, SourceError
 from academichub.ingest.dedupe import dedupe_batch, fuzzy_match, join_match, merge_papers
 from academichub.ingest.normalize import normalize_item
@@ -140,7 +141,7 @@ def _ingest_group(
 ) -> bool:
     """Ingest files from `todo` in one transaction until they hold GROUP_ITEMS items; False once `todo` is empty."""
     items = 0
-    with store.transaction():
+    with store.transaction(), collector_paused():
         while items < GROUP_ITEMS and (path := next(todo, None)) is not None:
             report = FileReport(path)
             reports.append(report)

@@ -12,14 +12,13 @@ Only each radar's top k are selected (rank.topk) and given reason codes (rank.re
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
+from academichub.collector import collector_paused
 from academichub.models import Paper, Radar, ScoredPaper
 from academichub.rank.aspects import STANDS_OUT_Z as ASPECT_STANDS_OUT_Z
 from academichub.rank.aspects import AspectHits, SentenceRows, add_aspects, best_sentence
@@ -119,7 +118,7 @@ def rank_radars(
     day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights = RadarWeights(), *, top_k: int | None = None
 ) -> list[list[ScoredPaper]]:
     """For each radar, its best `top_k` papers (all when None), best first, numbered from 1."""
-    with _collector_paused():
+    with collector_paused():
         return [list(ranking) for ranking in rank_radars_columnar(day, queries, weights, top_k=top_k)]
 
 
@@ -135,7 +134,7 @@ def rank_radars_columnar(
     extra = max(sum(len(q.seed_vectors) + len(q.disliked_vectors) for q in b) for b in blocks)
     product = np.empty((min(step, len(queries)) + extra, n), dtype=np.float32)  # reused by every block
     out: list[Ranking] = []
-    with _collector_paused():
+    with collector_paused():
         for block in blocks:
             out += _rank_block(day, block, weights, top_k, product)
     return out
@@ -145,20 +144,6 @@ def _empty_ranking(day: DayIndex, query: RadarQuery) -> Ranking:
     nothing = np.zeros(0, dtype=np.intp)
     evidence = Evidence(query.radar, None, (0.0, 0.0), _empty(), (), _empty(), {}, nothing)
     return Ranking(day.papers, nothing, np.zeros(0), evidence, ReasonCodes())
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Tens of thousands of small acyclic objects (ScoredPapers, reasons) would otherwise set off repeated full
-    collections over every live object of the process (here: the day's papers): a third of the cost to build
-    them. Nothing built here forms a cycle, so pausing the cycle collector frees nothing late."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _rank_block(

@@ -8,16 +8,15 @@ and the `.abs` header format with its version history. No network, no cleaning b
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import logging
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from pathlib import Path
 
+from academichub.collector import collector_paused
 from academichub.errors import ParseError
 from academichub.models import AnnounceType, Author, Link, RawItem, Version
 from academichub.sources.arxiv_ids import (
@@ -65,7 +64,7 @@ def parse_arxiv_jsonl(data: bytes, *, day: dt.date | None = None) -> JsonlParse:
     reported; the rest imports.
     """
     build = _JsonlBuilder(listing_day_or_none(day))
-    with _collector_paused():
+    with collector_paused():
         fast = _parse_jsonl_fast(data, build)
         return fast if fast is not None else _parse_jsonl_lines(data, build)
 
@@ -90,20 +89,6 @@ def _parse_jsonl_fast(data: bytes, build: _JsonlBuilder) -> JsonlParse | None:
     _PREVIOUS_FILE = built
     # A repeated line gives the very same RawItem object again, so later stages can skip it cheaply.
     return JsonlParse(list(map(built.__getitem__, lines)), [])
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A dump file becomes tens of thousands of small acyclic objects (records, RawItems, authors), which would
-    set off repeated collections over every live object of the process. None of them forms a cycle, so pausing
-    the cycle collector frees nothing late."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # Line → RawItem of the last file parsed: a weekend file repeats Friday's listing line for line,
