@@ -1,31 +1,21 @@
 """select_digest reads a columnar Ranking as arrays and builds only the picks, the same picks as from a list."""
 
-import gzip
-import json
-from importlib.resources import files
-
 import pytest
 
 from academichub.curate.digest import select_digest
-from academichub.models import Author, Paper, Radar
-from academichub.rank.day import index_day
+from academichub.models import Radar
 from academichub.rank.embedders import HashingEmbedder
-from academichub.rank.radar import RadarQuery, paper_text, rank_radars_columnar
+from academichub.rank.radar import RadarQuery, rank_radars_columnar
+from demo_day import demo_day
 
 
 @pytest.fixture(scope="module")
 def ranked():
-    data = gzip.decompress((files("academichub.demo") / "2026-06-29.jsonl.gz").read_bytes()).decode()
-    rows = [json.loads(line) for line in data.splitlines() if line][:150]
-    papers = [
-        Paper(keys=(f"arxiv:{r['id']}",), title=r["title"], abstract=r["summary"],
-              authors=tuple(Author(a) for a in r["authors"]), categories=tuple(r["categories"]), id=i + 1)
-        for i, r in enumerate(rows)
-    ]  # fmt: skip
-    vectors = HashingEmbedder().encode([paper_text(p) for p in papers])
+    day = demo_day(150)
+    papers, vectors = day.papers, day.vectors
     radar = Radar(name="lm", description="language models", keywords=("language model",))
     query = RadarQuery(radar, HashingEmbedder().encode(["language models language model"], "query")[0])
-    ranking = rank_radars_columnar(index_day(papers, vectors), [query], top_k=40)[0]
+    ranking = rank_radars_columnar(day, [query], top_k=40)[0]
     return ranking, {p.id: vectors[i] for i, p in enumerate(papers)}
 
 

@@ -1,33 +1,22 @@
 """The pieces rank_radars is built from: phrase hits cached per day, the closed-form 👍 classifier, exact top-k."""
 
-import gzip
-import json
 import re
-from importlib.resources import files
 
 import numpy as np
 import pytest
 
-from academichub.models import Author, Paper, Radar
+from academichub.models import Radar
 from academichub.rank.classifier import classifier_directions
-from academichub.rank.day import index_day
-from academichub.rank.embedders import HashingEmbedder
 from academichub.rank.keywords import phrase_hits
 from academichub.rank.matching import fold
-from academichub.rank.radar import RadarQuery, RadarWeights, paper_text, rank_radars
+from academichub.rank.radar import RadarQuery, RadarWeights, rank_radars
 from academichub.rank.topk import top_columns
+from demo_day import demo_day
 
 
 @pytest.fixture(scope="module")
 def day():
-    data = gzip.decompress((files("academichub.demo") / "2026-06-29.jsonl.gz").read_bytes()).decode()
-    rows = [json.loads(line) for line in data.splitlines() if line][:300]
-    papers = [
-        Paper(keys=(f"arxiv:{r['id']}",), title=r["title"], abstract=r["summary"],
-              authors=tuple(Author(a) for a in r["authors"]), categories=tuple(r["categories"]), id=i + 1)
-        for i, r in enumerate(rows)
-    ]  # fmt: skip
-    return index_day(papers, HashingEmbedder().encode([paper_text(p) for p in papers]))
+    return demo_day(300)
 
 
 def scan(day, term):

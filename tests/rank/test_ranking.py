@@ -1,28 +1,18 @@
 """rank_radars_columnar: the columnar Ranking reads exactly as rank_radars' lists, reasons included."""
 
-import gzip
-import json
-from importlib.resources import files
-
 import numpy as np
 import pytest
 
-from academichub.models import Author, Paper, Radar
+from academichub.models import Radar
 from academichub.rank.day import index_day
 from academichub.rank.embedders import HashingEmbedder
 from academichub.rank.radar import RadarQuery, paper_text, rank_radars, rank_radars_columnar
+from demo_day import demo_day
 
 
 @pytest.fixture(scope="module")
 def day():
-    data = gzip.decompress((files("academichub.demo") / "2026-06-29.jsonl.gz").read_bytes()).decode()
-    rows = [json.loads(line) for line in data.splitlines() if line][:200]
-    papers = [
-        Paper(keys=(f"arxiv:{r['id']}",), title=r["title"], abstract=r["summary"],
-              authors=tuple(Author(a) for a in r["authors"]), categories=tuple(r["categories"]), id=i + 1)
-        for i, r in enumerate(rows)
-    ]  # fmt: skip
-    return index_day(papers, HashingEmbedder().encode([paper_text(p) for p in papers]))
+    return demo_day(200)
 
 
 def queries(day):
