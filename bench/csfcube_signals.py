@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from academichub.rank.bm25 import BM25Index
 from academichub.rank.embed import Embedder
-from academichub.rank.sentences import split_sentences
+from academichub.rank.sentences import paper_sentences
 from academichub.rank.text import tokenize
 from academichub.rank.tfidf import ARXIV_SANITY, fit_tfidf, svm_scores
 from academichub.rank.tfidf import cosine_scores as tfidf_cosine
@@ -130,7 +130,7 @@ def _abstract_sentences(
     """Every paper's abstract split into sentences the way the product splits them (rank.sentences), encoded
     once each (cached); empty when the cache is incomplete and encoding is off (the product rows then run
     without the aspect signal, and say so)."""
-    splits = {p: split_sentences(coll.papers[p].abstract) or [coll.papers[p].title] for p in pids}
+    splits = {p: paper_sentences(coll.papers[p].title, coll.papers[p].abstract) for p in pids}
     flat = [s for p in pids for s in splits[p]]
     try:
         vectors = encode_cached(encode, flat, "passage", cache_prefix(model, "all-sentences-passage"))

@@ -83,3 +83,11 @@ def test_sentence_vectors_are_encoded_once_and_only_for_radars_with_seeds(store)
     store.save_radar(Radar(name="seeded again", seeds=("arxiv:2606.00001",), size=3))
     build_digest(store, embedder, store.radar_by_name("seeded again"), MON)
     assert embedder.texts - before <= 1  # the description only: paper and seed sentences come from the store
+
+
+def test_a_seed_announced_on_the_day_is_not_picked_for_its_own_radar(store):
+    store_items(store, [item(9, MON, SEED, "Folding proteins with graph networks, the sequel")])
+    radar = store.save_radar(Radar(name="own seed", seeds=("arxiv:2606.00009",), size=5))
+    picked = {s.paper.identifier("arxiv") for s in build_digest(store, HashingEmbedder(), radar, MON).items}
+    assert "2606.00009" not in picked
+    assert "2606.00002" in picked  # the paper sharing its sentence still is

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from academichub.rank.sentences import MAX_SENTENCES, split_sentences
+from academichub.rank.sentences import MAX_SENTENCES, paper_sentences, split_sentences
 
 
 def test_an_abstract_splits_at_sentence_ends() -> None:
@@ -62,3 +62,16 @@ def test_a_very_long_abstract_is_capped() -> None:
 @given(st.text(max_size=400))
 def test_splitting_loses_no_words(text: str) -> None:
     assert " ".join(split_sentences(text)).split() == text.split()
+
+
+def test_link_sentences_are_not_matching_units() -> None:
+    abstract = (
+        "We learn neural operators for nonlinear partial differential equations. "
+        "Code is available at https://github.com/example/operators for everyone."
+    )
+    assert paper_sentences("Operators", abstract) == [
+        "We learn neural operators for nonlinear partial differential equations."
+    ]
+    only_link = "Code and data are at https://github.com/example/operators for everyone to use."
+    assert paper_sentences("Operators", only_link) == [only_link]  # nothing else to match by
+    assert paper_sentences("Neural operators for PDEs", "") == ["Neural operators for PDEs"]

@@ -136,10 +136,10 @@ def build_digests(
 
 def _radar_query(store: Store, embedder: Embedder, radar: Radar, papers: list[Paper], day: dt.date) -> RadarQuery:
     feedback = store.feedback_for(radar.id or 0)
-    hidden = set(feedback[FeedbackKind.DISMISS]) | store.shown_before(radar.id or 0, day)
-    allowed = np.array([p.id not in hidden and may_show(p, radar, day) for p in papers], dtype=bool)
-    description = " ".join(x for x in [radar.description, *radar.keywords] if x.strip())
     seeds = [p for key in radar.seeds if (p := store.paper_by_key(key)) is not None]
+    hidden = set(feedback[FeedbackKind.DISMISS]) | store.shown_before(radar.id or 0, day) | {p.id for p in seeds}
+    allowed = np.array([p.id not in hidden and may_show(p, radar, day) for p in papers], dtype=bool)  # seeds known
+    description = " ".join(x for x in [radar.description, *radar.keywords] if x.strip())
     liked_ids = list(dict.fromkeys(feedback[FeedbackKind.UP] + feedback[FeedbackKind.SAVE]))
     related = store.papers_by_ids(liked_ids + feedback[FeedbackKind.DOWN])
     liked = [related[i] for i in liked_ids if i in related]

@@ -17,6 +17,7 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\[$\\\"'])|(?<=[。！
 _ABBREVIATIONS = frozenset(
     "e.g i.e al fig figs eq eqs sec secs vs cf ref refs resp approx no dr prof mr ms st ch thm lem def".split()
 )
+_LINK = re.compile(r"https?://|www\.|github\.com|\\url\{", re.IGNORECASE)
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.\W*$")
 
 
@@ -45,8 +46,12 @@ def split_sentences(text: str) -> list[str]:
 
 
 def paper_sentences(title: str, abstract: str) -> list[str]:
-    """The sentences a paper is matched by (rank.aspects): its abstract's, or its title alone."""
-    return split_sentences(abstract) or split_sentences(title)
+    """The sentences a paper is matched by (rank.aspects): its abstract's, or its title alone. Sentences with a
+    link ("Code is available at https://github.com/…") are left out: they say nothing about the work and match
+    every other paper that links its code."""
+    sentences = split_sentences(abstract)
+    content = [s for s in sentences if not _LINK.search(s)]
+    return content or sentences or split_sentences(title)
 
 
 def _bounded(pieces: list[str]) -> list[str]:
