@@ -26,7 +26,7 @@ from academichub.rank.classifier import classifier_directions
 from academichub.rank.day import DayIndex, index_day, one_blas_thread
 from academichub.rank.keywords import add_keyword_bonus, author_hits, exclude_phrases, keyword_hits
 from academichub.rank.ranking import Ranking
-from academichub.rank.reasons import Evidence, ReasonCodes, reason_codes
+from academichub.rank.reasons import STANDS_OUT_Z, Evidence, ReasonCodes, reason_codes
 from academichub.rank.text import tokenize
 from academichub.rank.topk import top_columns
 
@@ -155,6 +155,7 @@ def _rank_block(
     rows = len(queries)
     offset = np.zeros(rows)
     desc_stats = np.zeros((rows, 2))
+    seed_cut = np.full(rows, -np.inf)  # nearest-seed similarity that stands out on the day, per radar
     if day.vectors.shape[1]:
         with one_blas_thread():
             coef, offset = _linear_coefs(day, queries, weights, desc_stats)
@@ -165,13 +166,16 @@ def _rank_block(
         np.matmul(stacked, day.vectors.T, out=used)
         total = used[:rows]
         split = rows + len(seeds.vectors)
-        offset += _add_nearest(total, used[rows:split], seeds, weights.seeds)
+        offset += _add_nearest(total, used[rows:split], seeds, weights.seeds, seed_cut)
         offset += _add_nearest(total, used[split:], dislikes, -weights.disliked)
     else:
         total = product[:rows]
         total.fill(0.0)
     offset += _add_lexical(day, queries, weights, total)
-    evidence = [_bonuses_and_filters(day, q, weights, total[r], desc_stats[r]) for r, q in enumerate(queries)]
+    evidence = [
+        replace(_bonuses_and_filters(day, q, weights, total[r], desc_stats[r]), seed_cut=float(seed_cut[r]))
+        for r, q in enumerate(queries)
+    ]
     with one_blas_thread():  # many small products: a second BLAS thread only adds contention
         aspects = [_aspects(day, q, weights, total[r]) for r, q in enumerate(queries)]
     kept = top_columns(total, top_k)
@@ -282,9 +286,12 @@ class _Sets:
         return _Sets(owners, layers, np.asarray(stacked, dtype=np.float32))
 
 
-def _add_nearest(total: Matrix, sims: Matrix, sets: _Sets, weight: float) -> NDArray[np.float64]:
+def _add_nearest(
+    total: Matrix, sims: Matrix, sets: _Sets, weight: float, stands_out: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
     """Adds weight × z of each paper's similarity to the nearest vector of each radar's set (`sims`: the set
-    vectors' similarities, layer after layer); returns the constant each row leaves out."""
+    vectors' similarities, layer after layer); returns the constant each row leaves out. `stands_out`, when
+    given, receives each owner's similarity STANDS_OUT_Z std above its day mean (where a seed is worth naming)."""
     offset = np.zeros(len(total))
     if not sets.owners:
         return offset
@@ -293,7 +300,10 @@ def _add_nearest(total: Matrix, sims: Matrix, sets: _Sets, weight: float) -> NDA
     for size in sets.layers[1:]:
         np.maximum(best[:size], sims[start : start + size], out=best[:size])
         start += size
-    scale, constant = _z_scale(weight, best.mean(axis=1, dtype=np.float64), best.std(axis=1, dtype=np.float64))
+    mean, std = best.mean(axis=1, dtype=np.float64), best.std(axis=1, dtype=np.float64)
+    if stands_out is not None:
+        stands_out[sets.owners] = mean + STANDS_OUT_Z * std
+    scale, constant = _z_scale(weight, mean, std)
     best *= scale.astype(np.float32)[:, None]
     for i, r in enumerate(sets.owners):
         total[r] += best[i]

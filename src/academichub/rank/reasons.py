@@ -33,6 +33,7 @@ class Evidence:
     liked_vectors: NDArray[np.float32]
     keywords: dict[str, NDArray[np.intp]]  # keyword → papers matching it (ascending)
     authors: NDArray[np.intp]  # papers by a followed author (ascending)
+    seed_cut: float = float("-inf")  # nearest-seed similarity that stands out on the day (mean + STANDS_OUT_Z std)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def reason_codes(ev: Evidence, kept: NDArray[np.intp], kept_vectors: NDArray[np.
         description_named=_at_least(description, mean + STANDS_OUT_Z * std),
         seed=seed,
         seed_which=which,
-        seed_named=_seed_named(seed, which, len(ev.seed_titles)),
+        seed_named=_seed_named(seed, which, len(ev.seed_titles), ev.seed_cut),
         liked=liked,
         liked_named=_at_least(liked, NEAR_SEED_MIN_COS),
         keywords=_keywords(ev, kept),
@@ -78,9 +79,11 @@ def _at_least(sims: NDArray[np.float32] | None, cut: float) -> NDArray[np.bool_]
 
 
 def _seed_named(
-    seed: NDArray[np.float32] | None, which: NDArray[np.intp] | None, titles: int
+    seed: NDArray[np.float32] | None, which: NDArray[np.intp] | None, titles: int, cut: float
 ) -> NDArray[np.bool_] | None:
-    near = _at_least(seed, NEAR_SEED_MIN_COS)
+    """Named where the paper is near the seed in absolute terms and stands out among the day's papers (with
+    e5 most abstracts sit above 0.80 of any seed, so the absolute bar alone named a seed for every pick)."""
+    near = _at_least(seed, max(NEAR_SEED_MIN_COS, cut))
     return None if near is None or which is None else near & (which < titles)
 
 
