@@ -66,6 +66,8 @@ def test_a_paper_sharing_one_sentence_with_the_seed_says_which(store):
     assert len(aspect) == 1
     assert "Contact maps of protein residues" in aspect[0].text
     assert "“Folding proteins with graph networks”" in aspect[0].text
+    others = [s for s in digest.items[1:] if any(r.kind == "aspect" for r in s.reasons)]
+    assert others == []  # no sentence of theirs is close to the seed's: nothing is named
 
 
 def test_sentence_vectors_are_encoded_once_and_only_for_radars_with_seeds(store):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from academichub.rank.aspects import SentenceRows, sentence_match
+from academichub.rank.aspects import SentenceRows, best_sentence, sentence_match
 from academichub.rank.embedders import HashingEmbedder
 from academichub.rank.sentences import split_sentences
 
@@ -55,3 +55,11 @@ def test_papers_or_radars_without_sentences_get_no_score() -> None:
     assert np.isnan(match.score[[0, 2]]).all() and match.seed.tolist()[0] == -1
     assert np.isfinite(match.score[1])
     assert np.isnan(sentence_match([], rows, np.array([1])).score).all()
+
+
+def test_the_best_sentence_and_its_closeness_are_found() -> None:
+    seed, paper = encode([SEED, SHARES_METHOD])
+    which, cosine = best_sentence(seed, SentenceRows.of([paper], seed.shape[1]), 0)
+    assert which == 0  # the sentence on the same method, not the one on galaxies
+    assert abs(cosine - float((seed @ paper[0]).max())) < 1e-6
+    assert best_sentence(seed, SentenceRows.of([None], seed.shape[1]), 0) == (-1, 0.0)

@@ -83,6 +83,7 @@ def sentence_match(seeds: Sequence[Matrix], day: SentenceRows, papers: NDArray[n
 
 ASPECT_DEPTH = 200  # each radar's leading candidates re-ranked by the aspect signal
 STANDS_OUT_Z = 1.0  # the matching sentence is named where the match is this many std above the candidates' mean
+NAMED_MIN_COS = 0.88  # … and the sentence pair is this close (e5: generic ML sentences pair at 0.80–0.87)
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,11 @@ def add_aspects(row: NDArray[np.float32], seeds: Sequence[Matrix], day: Sentence
     return AspectHits(papers, z, match.seed)
 
 
-def best_sentence(seed: Matrix, day: SentenceRows, paper: int) -> int:
-    """Which of the paper's sentences comes closest to any sentence of `seed` (-1: either has none)."""
+def best_sentence(seed: Matrix, day: SentenceRows, paper: int) -> tuple[int, float]:
+    """Which of the paper's sentences comes closest to any sentence of `seed`, and how close (-1: none)."""
     rows = day.vectors[day.start[paper] : day.start[paper + 1]]
     if not len(rows) or not len(seed):
-        return -1
-    return int((seed @ rows.T).max(axis=0).argmax())
+        return -1, 0.0
+    best = (seed @ rows.T).max(axis=0)
+    which = int(best.argmax())
+    return which, float(best[which])

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from academichub.collector import collector_paused
 from academichub.models import Paper, Radar, ScoredPaper
+from academichub.rank.aspects import NAMED_MIN_COS as ASPECT_NAMED_MIN_COS
 from academichub.rank.aspects import STANDS_OUT_Z as ASPECT_STANDS_OUT_Z
 from academichub.rank.aspects import AspectHits, SentenceRows, add_aspects, best_sentence
 from academichub.rank.classifier import classifier_directions
@@ -349,10 +350,13 @@ def _ranking(
 
 
 def _named_sentences(sentences: SentenceRows, aspects: _Aspects, kept: NDArray[np.intp], titles: int) -> Sentences:
-    """Per kept paper, (seed, the paper's sentence) closest to it where the match stands out; (-1, -1) elsewhere."""
+    """Per kept paper, (seed, the paper's sentence) closest to it where the match stands out among the candidates
+    and the sentence pair is close in absolute terms; (-1, -1) elsewhere."""
     z, seed = aspects.hits.at(kept)
     out = np.full((len(kept), 2), -1, dtype=np.intp)
     for j in np.flatnonzero((z >= ASPECT_STANDS_OUT_Z) & (seed >= 0) & (seed < titles)).tolist():
         which = int(seed[j])
-        out[j] = which, best_sentence(aspects.seeds[which], sentences, int(kept[j]))
+        sentence, cosine = best_sentence(aspects.seeds[which], sentences, int(kept[j]))
+        if cosine >= ASPECT_NAMED_MIN_COS:
+            out[j] = which, sentence
     return out
