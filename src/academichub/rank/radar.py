@@ -6,7 +6,8 @@ radars is then scored as a [radars × papers] matrix of weighted z-scores: BM25 
 seed texts (title + abstract), dense similarity to the description and the closed-form 👍 classifier
 (rank.classifier), the nearest seed and a 👎 penalty (the dense signals in one matrix product), and fixed
 bonuses for keywords and followed authors found once per term per day (rank.keywords). Exclusions and
-per-radar filters always win.
+per-radar filters always win. A radar with seed papers then re-ranks its leading candidates by matching the
+seeds' sentences with theirs (rank.aspects), when the day carries sentence vectors.
 Only each radar's top k are selected (rank.topk) and given reason codes (rank.reasons).
 """
 

@@ -125,7 +125,8 @@ def _keywords(ev: Evidence, kept: NDArray[np.intp]) -> NDArray[np.bool_] | None:
 
 
 def reasons_at(ev: Evidence, codes: ReasonCodes, j: int, paper: Paper) -> tuple[Reason, ...]:
-    """The reasons of the j-th kept paper, left to right: description, seed, 👍, keywords, author, category."""
+    """The reasons of the j-th kept paper, left to right: description, seed, matching sentence, 👍, keywords,
+    author, category."""
     out: list[Reason] = []
     if codes.description_named is not None and codes.description is not None and codes.description_named[j]:
         s = float(codes.description[j])
