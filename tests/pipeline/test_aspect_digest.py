@@ -41,9 +41,11 @@ class Counting(HashingEmbedder):
     def __init__(self):
         super().__init__()
         self.texts = 0
+        self.seen = []
 
     def encode(self, texts, kind="passage", *, progress=None):
         self.texts += len(texts)
+        self.seen += list(texts)
         return super().encode(texts, kind, progress=progress)
 
 
@@ -93,3 +95,19 @@ def test_a_seed_announced_on_the_day_is_not_picked_for_its_own_radar(store):
     picked = {s.paper.identifier("arxiv") for s in build_digest(store, HashingEmbedder(), radar, MON).items}
     assert "2606.00009" not in picked
     assert "2606.00002" in picked  # the paper sharing its sentence still is
+
+
+def test_library_texts_match_by_sentence_and_only_twenty_seeds_are_encoded(store):
+    filler = [f"Unrelated library entry {i} on topic number {i} of a long reading list." for i in range(30)]
+    radar = store.save_radar(Radar(name="library", seed_texts=(SEED, *filler), size=3))
+    embedder = Counting()
+    digest = build_digest(store, embedder, radar, MON)
+    top = digest.items[0]
+    assert top.paper.title == "Dwarf galaxy star formation"
+    assert any(r.kind == "aspect" and "Contact maps of protein residues" in r.text for r in top.reasons)
+    encoded = embedder.seen
+    assert all(encoded.count(f) == 2 for f in filler[:19])  # seeds 2-20: a whole vector and one sentence
+    assert all(encoded.count(f) == 1 for f in filler[19:])  # seeds past the 20th: the whole vector only
+    again = Counting()
+    build_digest(store, again, store.save_radar(Radar(name="library 2", seed_texts=(SEED, *filler), size=3)), MON)
+    assert again.texts == 0  # seed texts and day sentences come from the store now

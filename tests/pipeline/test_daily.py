@@ -8,6 +8,7 @@ import pytest
 from academichub.errors import AcademicHubError
 from academichub.models import Radar
 from academichub.pipeline.daily import RunLockedError, daily_lock, run_daily, stage_records
+from academichub.pipeline.sentence_vectors import SUFFIX
 from academichub.rank.embedders import HashingEmbedder
 from academichub.sources.base import SourceSpec
 from academichub.store import open_store
@@ -146,3 +147,19 @@ def test_users_without_radars_and_radars_whose_sources_are_down(settings, http_c
     [(state, last)] = empty.latest_runs()
     assert last.status == "failed" and last.http_status == 503
     empty.close()
+
+
+def test_radars_without_seeds_cost_no_sentence_vectors(store, settings, http_client, specs):
+    run(store, settings, http_client, specs)
+    ids = [p.id for p in store.list_papers(day=DAY)]
+    assert ids and store.vectors_for(ids, HashingEmbedder().name + SUFFIX) == {}
+
+
+def test_a_seeded_radar_gets_every_paper_of_the_day_in_sentences(store, settings, http_client, specs):
+    library = "Large language models are aligned with human feedback. Reward models rank the candidate answers."
+    store.save_radar(Radar(name="seeded", seed_texts=(library,), size=3))
+    report = run(store, settings, http_client, specs)
+    assert {r.stage: r.status for r in report.stages}["rank"] == "ok"
+    ids = [p.id for p in store.list_papers(day=DAY)]
+    stored = store.vectors_for(ids, HashingEmbedder().name + SUFFIX)
+    assert set(stored) == set(ids)
