@@ -93,6 +93,20 @@ class AspectHits:
     papers: NDArray[np.intp]
     z: NDArray[np.float64]
     seed: NDArray[np.intp]
+    seeds: Sequence[Matrix] = ()  # the radar's seed sentence vectors, for naming the matching sentence
+
+    def named(self, day: SentenceRows, kept: NDArray[np.intp], titles: int) -> NDArray[np.intp]:
+        """Per kept paper, (seed, the paper's sentence closest to it) where the match stands out among the
+        candidates and the sentence pair is close in absolute terms; (-1, -1) elsewhere. `titles`: seeds that
+        have a title to name."""
+        z, seed = self.at(kept)
+        out = np.full((len(kept), 2), -1, dtype=np.intp)
+        for j in np.flatnonzero((z >= STANDS_OUT_Z) & (seed >= 0) & (seed < titles)).tolist():
+            which = int(seed[j])
+            sentence, cosine = best_sentence(self.seeds[which], day, int(kept[j]))
+            if cosine >= NAMED_MIN_COS:
+                out[j] = which, sentence
+        return out
 
     def at(self, kept: NDArray[np.intp]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
         """z and best seed of each kept paper (NaN and -1 where it was not re-ranked)."""
@@ -120,7 +134,7 @@ def add_aspects(row: NDArray[np.float32], seeds: Sequence[Matrix], day: Sentence
         if std > 1e-9:
             z[valid] = (values - values.mean()) / std
             row[papers[valid]] += (weight * z[valid]).astype(np.float32)
-    return AspectHits(papers, z, match.seed)
+    return AspectHits(papers, z, match.seed, seeds)
 
 
 def best_sentence(seed: Matrix, day: SentenceRows, paper: int) -> tuple[int, float]:

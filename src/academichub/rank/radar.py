@@ -21,9 +21,7 @@ from numpy.typing import NDArray
 
 from academichub.collector import collector_paused
 from academichub.models import Paper, Radar, ScoredPaper
-from academichub.rank.aspects import NAMED_MIN_COS as ASPECT_NAMED_MIN_COS
-from academichub.rank.aspects import STANDS_OUT_Z as ASPECT_STANDS_OUT_Z
-from academichub.rank.aspects import AspectHits, SentenceRows, add_aspects, best_sentence
+from academichub.rank.aspects import AspectHits, add_aspects
 from academichub.rank.classifier import classifier_directions
 from academichub.rank.day import DayIndex, index_day, one_blas_thread
 from academichub.rank.keywords import add_keyword_bonus, author_hits, exclude_phrases, keyword_hits
@@ -47,7 +45,6 @@ __all__ = [
 
 Vectors = NDArray[np.float32]
 Matrix = NDArray[np.float32]
-Sentences = NDArray[np.intp]
 BLOCK_CELLS = 10_000_000  # radars × papers scored together (40 MB of float32): fewer, larger matrix products
 MIN_BLOCK_RADARS = 64
 LEXICAL_SEEDS = 20  # seed texts in the BM25 query at most
@@ -175,7 +172,7 @@ def _rank_block(
         total.fill(0.0)
     offset += _add_lexical(day, queries, weights, total)
     evidence = [
-        replace(_bonuses_and_filters(day, q, weights, total[r], desc_stats[r]), seed_cut=float(seed_cut[r]))
+        _bonuses_and_filters(day, q, weights, total[r], desc_stats[r], float(seed_cut[r]))
         for r, q in enumerate(queries)
     ]
     with one_blas_thread():  # many small products: a second BLAS thread only adds contention
@@ -184,17 +181,11 @@ def _rank_block(
     return [_ranking(day, evidence[r], total[r], float(offset[r]), kept[r], aspects[r]) for r in range(rows)]
 
 
-def _aspects(day: DayIndex, query: RadarQuery, weights: RadarWeights, row: Matrix) -> _Aspects | None:
+def _aspects(day: DayIndex, query: RadarQuery, weights: RadarWeights, row: Matrix) -> AspectHits | None:
     """The aspect re-rank of the radar's leading candidates (after the filters, so only papers it may show)."""
     if day.sentences is None or not weights.aspects or not any(len(s) for s in query.seed_sentences):
         return None
-    return _Aspects(query.seed_sentences, add_aspects(row, query.seed_sentences, day.sentences, weights.aspects))
-
-
-@dataclass(frozen=True)
-class _Aspects:
-    seeds: Sequence[Vectors]
-    hits: AspectHits
+    return add_aspects(row, query.seed_sentences, day.sentences, weights.aspects)
 
 
 def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
@@ -314,7 +305,12 @@ def _add_nearest(
 
 
 def _bonuses_and_filters(
-    day: DayIndex, query: RadarQuery, weights: RadarWeights, row: Matrix, desc_stats: NDArray[np.float64]
+    day: DayIndex,
+    query: RadarQuery,
+    weights: RadarWeights,
+    row: Matrix,
+    desc_stats: NDArray[np.float64],
+    seed_cut: float,
 ) -> Evidence:
     """Keyword and followed-author bonuses, then the hard filters (not allowed, excluded → −inf)."""
     radar = query.radar
@@ -336,28 +332,16 @@ def _bonuses_and_filters(
         liked_vectors=np.asarray(query.liked_vectors, np.float32),
         keywords=keywords,
         authors=authors,
+        seed_cut=seed_cut,
     )
 
 
 def _ranking(
-    day: DayIndex, ev: Evidence, row: Matrix, offset: float, kept: NDArray[np.intp], aspects: _Aspects | None
+    day: DayIndex, ev: Evidence, row: Matrix, offset: float, kept: NDArray[np.intp], aspects: AspectHits | None
 ) -> Ranking:
     scores = row[kept].astype(np.float64) + offset
     kept_vectors = day.vectors[kept] if day.vectors.shape[1] > 0 else None
     codes = reason_codes(ev, kept, kept_vectors)
     if aspects is not None and day.sentences is not None:
-        codes = replace(codes, aspect_sentence=_named_sentences(day.sentences, aspects, kept, len(ev.seed_titles)))
+        codes = replace(codes, aspect_sentence=aspects.named(day.sentences, kept, len(ev.seed_titles)))
     return Ranking(day.papers, kept, scores, ev, codes)
-
-
-def _named_sentences(sentences: SentenceRows, aspects: _Aspects, kept: NDArray[np.intp], titles: int) -> Sentences:
-    """Per kept paper, (seed, the paper's sentence) closest to it where the match stands out among the candidates
-    and the sentence pair is close in absolute terms; (-1, -1) elsewhere."""
-    z, seed = aspects.hits.at(kept)
-    out = np.full((len(kept), 2), -1, dtype=np.intp)
-    for j in np.flatnonzero((z >= ASPECT_STANDS_OUT_Z) & (seed >= 0) & (seed < titles)).tolist():
-        which = int(seed[j])
-        sentence, cosine = best_sentence(aspects.seeds[which], sentences, int(kept[j]))
-        if cosine >= ASPECT_NAMED_MIN_COS:
-            out[j] = which, sentence
-    return out
