@@ -3,7 +3,8 @@
 Prints
   - time to rank all radars (rank_radars_columnar, top 60 each, reasons included: every pick's reason codes
     are settled, their texts written when a pick is read) as a ratio to a bare numpy matrix product of the
-    same shapes ([radars, 384] @ [384, papers], float32);
+    same shapes ([radars, 384] @ [384, papers], float32, on numpy's default BLAS threads); the ranking runs
+    on the product's default thread count (RANK_THREADS) and, for comparison, on one thread;
   - what reading the picks costs on top: every one of the 60,000 as a ScoredPaper with its reason texts, and
     the daily run's curation (select_digest: 20 diverse picks a radar, the only ones it reads);
   - the one-off day index build (word positions, BM25, stop-word and author postings) as a ratio to that product;
@@ -35,7 +36,7 @@ sys.path.insert(0, str(REPO / "src"))
 from academichub.curate.digest import select_digest  # noqa: E402
 from academichub.models import Author, Paper, Radar  # noqa: E402
 from academichub.rank.aspects import SentenceRows  # noqa: E402
-from academichub.rank.radar import RadarQuery, Ranking, index_day, rank_radars_columnar  # noqa: E402
+from academichub.rank.radar import RANK_THREADS, RadarQuery, Ranking, index_day, rank_radars_columnar  # noqa: E402
 from academichub.rank.sentences import paper_sentences  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures"
@@ -115,14 +116,14 @@ def day_sentences(papers: list[Paper], rng: np.random.Generator) -> SentenceRows
 
 
 def time_ranking(
-    papers: list[Paper], vectors: np.ndarray, queries: list[RadarQuery], sentences: SentenceRows
+    papers: list[Paper], vectors: np.ndarray, queries: list[RadarQuery], sentences: SentenceRows, threads: int
 ) -> tuple[float, list[Ranking]]:
     """Seconds to rank every radar on a freshly indexed day: per-day caches (phrase hits, the classifier's
     factorisation) start cold, as they do once a day in run-daily. Radars with seeds (one in ten) also run the
     aspect re-rank over the day's sentence vectors."""
     day = index_day(papers, vectors, sentences)
     start = time.perf_counter()
-    rankings = rank_radars_columnar(day, queries, top_k=60)
+    rankings = rank_radars_columnar(day, queries, top_k=60, threads=threads)
     return time.perf_counter() - start, rankings
 
 
@@ -179,13 +180,15 @@ def main() -> None:
     matmul_s = best_of(lambda: q @ vectors.T, args.repeat + 1)
     index_s = best_of(lambda: index_day(papers, vectors), 1)
     sentences = day_sentences(papers, rng)
-    runs = [time_ranking(papers, vectors, queries, sentences) for _ in range(args.repeat)]
+    runs = [time_ranking(papers, vectors, queries, sentences, RANK_THREADS) for _ in range(args.repeat)]
     rank_s = min(seconds for seconds, _ in runs)
+    single_s = min(time_ranking(papers, vectors, queries, sentences, 1)[0] for _ in range(args.repeat))
     read_s, curate_s = time_reading(runs[-1][1], papers, vectors)
     print(f"day: {len(papers)} papers, {len(queries)} radars, dim {DIM}")
     print(f"bare numpy matmul [{len(queries)}x{DIM}] @ [{DIM}x{len(papers)}]: {matmul_s * 1000:.1f} ms")
     print(f"day index build (once per day): {index_s:.2f} s = {index_s / matmul_s:.1f}x matmul")
-    print(f"rank all radars: {rank_s:.2f} s = {rank_s / len(queries) * 1000:.2f} ms/radar")
+    print(f"rank all radars: {rank_s:.2f} s = {rank_s / len(queries) * 1000:.2f} ms/radar on {RANK_THREADS} threads; "
+          f"{single_s:.2f} s on one thread = {single_s / matmul_s:.1f}x matmul")  # fmt: skip
     print(f"ratio to bare numpy: {rank_s / matmul_s:.1f}")
     print(f"read all {sum(map(len, runs[-1][1]))} picks as ScoredPapers with reason texts: {read_s:.2f} s = "
           f"{read_s / matmul_s:.1f}x matmul; curate 20 a radar (select_digest): {curate_s:.2f} s = "

@@ -70,14 +70,15 @@ def sentence_match(seeds: Sequence[Matrix], day: SentenceRows, papers: NDArray[n
     rows = np.arange(int(sizes.sum()), dtype=np.intp) + np.repeat(day.start[own] - firsts, sizes)
     seed_firsts = np.zeros(len(seeds), dtype=np.intp)
     np.cumsum([len(s) for s in seeds[:-1]], out=seed_firsts[1:])
-    sims = np.vstack(seeds).astype(np.float32) @ day.vectors[rows].T  # [all seed sentences, candidate sentences]
-    best_in_paper = np.maximum.reduceat(sims, firsts, axis=1)  # [seed sentences, papers]
-    forward = np.add.reduceat(best_in_paper, seed_firsts, axis=0) / np.array([len(s) for s in seeds])[:, None]
-    best_in_seed = np.maximum.reduceat(sims, seed_firsts, axis=0)  # [seeds, candidate sentences]
-    backward = np.add.reduceat(best_in_seed, firsts, axis=1) / sizes[None, :]
-    both = 0.5 * (forward.astype(np.float64) + backward)  # [seeds, papers]
-    which[present] = both.argmax(axis=0)
-    score[present] = both.max(axis=0)
+    # [candidate sentences, all seed sentences]: a paper's sentences are consecutive rows
+    sims = np.take(day.vectors, rows, axis=0) @ np.vstack(seeds).astype(np.float32).T
+    best_in_paper = np.maximum.reduceat(sims, firsts, axis=0)  # [papers, seed sentences]
+    forward = np.add.reduceat(best_in_paper, seed_firsts, axis=1) / np.array([len(s) for s in seeds])[None, :]
+    best_in_seed = np.maximum.reduceat(sims, seed_firsts, axis=1)  # [candidate sentences, seeds]
+    backward = np.add.reduceat(best_in_seed, firsts, axis=0) / sizes[:, None]
+    both = 0.5 * (forward.astype(np.float64) + backward)  # [papers, seeds]
+    which[present] = both.argmax(axis=1)
+    score[present] = both.max(axis=1)
     return SentenceMatch(score, which)
 
 
@@ -115,16 +116,14 @@ class AspectHits:
         return np.where(found, self.z[pos] if len(self.z) else np.nan, np.nan), np.where(found, self.seed[pos], -1)
 
 
-def add_aspects(row: NDArray[np.float32], seeds: Sequence[Matrix], day: SentenceRows, weight: float) -> AspectHits:
-    """Adds weight × z(aspect match) to the radar's ASPECT_DEPTH best finite scores in `row` (z over those
-    candidates); papers further down keep their scores."""
-    nothing = AspectHits(np.zeros(0, np.intp), np.zeros(0), np.zeros(0, np.intp))
-    finite = np.flatnonzero(np.isfinite(row))
-    if not len(finite) or not any(len(s) for s in seeds):
-        return nothing
-    if len(finite) > ASPECT_DEPTH:
-        finite = finite[np.argpartition(-row[finite], ASPECT_DEPTH - 1)[:ASPECT_DEPTH]]
-    papers = np.sort(finite)
+def add_aspects(
+    row: NDArray[np.float32], leading: NDArray[np.intp], seeds: Sequence[Matrix], day: SentenceRows, weight: float
+) -> AspectHits:
+    """Adds weight × z(aspect match) to the radar's `leading` candidates in `row` (its ASPECT_DEPTH best finite
+    scores, z over those candidates); papers further down keep their scores."""
+    papers = np.sort(leading[np.isfinite(row[leading])])
+    if not len(papers) or not any(len(s) for s in seeds):
+        return AspectHits(np.zeros(0, np.intp), np.zeros(0), np.zeros(0, np.intp))
     match = sentence_match(seeds, day, papers)
     valid = np.isfinite(match.score)
     z = np.full(len(papers), np.nan)

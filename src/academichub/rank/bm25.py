@@ -18,7 +18,6 @@ from numpy.typing import NDArray
 
 BM25_K1 = 1.2
 BM25_B = 0.75
-ROWS_PER_GATHER = 32  # rows of dense scores handed out at once
 
 
 @dataclass(frozen=True)
@@ -109,20 +108,19 @@ class BM25Index:
         row: NDArray[np.float64] = self.score_many([query])[0]
         return row
 
-    def score_chunks(self, queries: Sequence[Sequence[str]]) -> Iterator[tuple[int, NDArray[np.float64]]]:
-        """(first, dense scores [chunk, n_docs] of queries first…) for consecutive chunks of the queries. Each row
-        is one bincount over its terms' concatenated postings: a cache-sized target, no scatter per term."""
+    def score_rows(self, queries: Sequence[Sequence[str]]) -> Iterator[NDArray[np.float64] | None]:
+        """Dense scores [n_docs] of each query in turn (None when it has no known term). Each row is one bincount
+        over its terms' concatenated postings, fresh and cache-sized: the caller may scale it in place."""
         ptr, indices, data = self._ptr, self._indices, self._by_term.data
-        buffer = np.empty((min(ROWS_PER_GATHER, len(queries)), self.n_docs))
-        for first in range(0, len(queries), ROWS_PER_GATHER):
-            chunk = buffer[: len(queries[first : first + ROWS_PER_GATHER])]
-            for i, query in enumerate(queries[first : first + len(chunk)]):
-                counts = self._query_counts(query)
-                if not counts:
-                    chunk[i] = 0.0
-                    continue
-                spans = [(ptr[j], ptr[j + 1], n) for j, n in counts]
-                docs = np.concatenate([indices[lo:hi] for lo, hi, _ in spans])
-                weights = np.concatenate([data[lo:hi] if n == 1 else n * data[lo:hi] for lo, hi, n in spans])
-                chunk[i] = np.bincount(docs, weights=weights, minlength=self.n_docs)
-            yield first, chunk
+        for query in queries:
+            counts = self._query_counts(query)
+            if not counts:
+                yield None
+                continue
+            spans = [(ptr[j], ptr[j + 1], n) for j, n in counts]
+            docs = np.concatenate([indices[lo:hi] for lo, hi, _ in spans])
+            weights = np.concatenate([data[lo:hi] if n == 1 else n * data[lo:hi] for lo, hi, n in spans])
+            row: NDArray[np.float64] = np.bincount(docs, weights=weights, minlength=self.n_docs).astype(
+                np.float64, copy=False
+            )
+            yield row

@@ -13,7 +13,10 @@ Only each radar's top k are selected (rank.topk) and given reason codes (rank.re
 
 from __future__ import annotations
 
+import os
+import queue
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -21,7 +24,7 @@ from numpy.typing import NDArray
 
 from academichub.collector import collector_paused
 from academichub.models import Paper, Radar, ScoredPaper
-from academichub.rank.aspects import AspectHits, add_aspects
+from academichub.rank.aspects import ASPECT_DEPTH, AspectHits, add_aspects
 from academichub.rank.classifier import classifier_directions
 from academichub.rank.day import DayIndex, index_day, one_blas_thread
 from academichub.rank.keywords import add_keyword_bonus, author_hits, exclude_phrases, keyword_hits
@@ -45,8 +48,11 @@ __all__ = [
 
 Vectors = NDArray[np.float32]
 Matrix = NDArray[np.float32]
-BLOCK_CELLS = 10_000_000  # radars × papers scored together (40 MB of float32): fewer, larger matrix products
+BLOCK_CELLS = 10_000_000  # radars × papers scored together at most (40 MB of float32 per thread)
 MIN_BLOCK_RADARS = 64
+RANK_THREADS = min(2, os.cpu_count() or 1)
+BLOCKS_PER_THREAD = 2  # smaller blocks even out threads whose radars cost more (seeds, long queries)
+MIN_PARALLEL_CELLS = 4_000_000  # below this many radar × paper cells one thread is quicker
 LEXICAL_SEEDS = 20  # seed texts in the BM25 query at most
 MIN_STD = 1e-9  # a signal flatter than this across the day contributes nothing
 
@@ -122,21 +128,45 @@ def rank_radars(
 
 
 def rank_radars_columnar(
-    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights = RadarWeights(), *, top_k: int | None = None
+    day: DayIndex,
+    queries: Sequence[RadarQuery],
+    weights: RadarWeights = RadarWeights(),
+    *,
+    top_k: int | None = None,
+    threads: int = RANK_THREADS,
 ) -> list[Ranking]:
-    """`rank_radars` as columnar Rankings: each ScoredPaper and its reason texts are built when read."""
+    """`rank_radars` as columnar Rankings: each ScoredPaper and its reason texts are built when read. Blocks of
+    radars are ranked on up to `threads` threads (numpy releases the GIL for the heavy parts), each thread's
+    BLAS on one core; the result does not depend on the thread count."""
     n = len(day.papers)
     if n == 0:
         return [_empty_ranking(day, q) for q in queries]
-    step = max(MIN_BLOCK_RADARS, BLOCK_CELLS // n)
+    workers = max(1, min(threads, -(-len(queries) * n // MIN_PARALLEL_CELLS)))
+    step = max(MIN_BLOCK_RADARS, min(BLOCK_CELLS // n, -(-len(queries) // (BLOCKS_PER_THREAD * workers))))
     blocks = [queries[start : start + step] for start in range(0, len(queries), step)]
-    extra = max(sum(len(q.seed_vectors) + len(q.disliked_vectors) for q in b) for b in blocks)
-    product = np.empty((min(step, len(queries)) + extra, n), dtype=np.float32)  # reused by every block
-    out: list[Ranking] = []
     with collector_paused():
-        for block in blocks:
-            out += _rank_block(day, block, weights, top_k, product)
-    return out
+        if workers == 1 or len(blocks) == 1:
+            product = _product_buffer(blocks, n)
+            return [r for block in blocks for r in _rank_block(day, block, weights, top_k, product)]
+        buffers = queue.SimpleQueue[Matrix]()
+        for _ in range(workers):
+            buffers.put(_product_buffer(blocks, n))
+
+        def rank(block: Sequence[RadarQuery]) -> list[Ranking]:
+            product = buffers.get()
+            try:
+                return _rank_block(day, block, weights, top_k, product)
+            finally:
+                buffers.put(product)
+
+        with one_blas_thread(), ThreadPoolExecutor(workers, thread_name_prefix="rank") as pool:
+            return [r for ranked in pool.map(rank, blocks) for r in ranked]
+
+
+def _product_buffer(blocks: Sequence[Sequence[RadarQuery]], n: int) -> Matrix:
+    """Room for the largest block's matrix product: its radars plus all their seed and 👎 rows."""
+    rows = max(len(b) + sum(len(q.seed_vectors) + len(q.disliked_vectors) for q in b) for b in blocks)
+    return np.empty((rows, n), dtype=np.float32)
 
 
 def _empty_ranking(day: DayIndex, query: RadarQuery) -> Ranking:
@@ -175,17 +205,27 @@ def _rank_block(
         _bonuses_and_filters(day, q, weights, total[r], desc_stats[r], float(seed_cut[r]))
         for r, q in enumerate(queries)
     ]
-    with one_blas_thread():  # many small products: a second BLAS thread only adds contention
-        aspects = [_aspects(day, q, weights, total[r]) for r, q in enumerate(queries)]
+    aspects = _add_aspects(day, queries, weights, total)
     kept = top_columns(total, top_k)
     return [_ranking(day, evidence[r], total[r], float(offset[r]), kept[r], aspects[r]) for r in range(rows)]
 
 
-def _aspects(day: DayIndex, query: RadarQuery, weights: RadarWeights, row: Matrix) -> AspectHits | None:
-    """The aspect re-rank of the radar's leading candidates (after the filters, so only papers it may show)."""
-    if day.sentences is None or not weights.aspects or not any(len(s) for s in query.seed_sentences):
-        return None
-    return add_aspects(row, query.seed_sentences, day.sentences, weights.aspects)
+def _add_aspects(
+    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix
+) -> list[AspectHits | None]:
+    """The aspect re-rank of each seeded radar's leading candidates (after the filters: only papers it may
+    show), chosen for all those radars at once."""
+    out: list[AspectHits | None] = [None] * len(queries)
+    if day.sentences is None or not weights.aspects:
+        return out
+    seeded = [r for r, q in enumerate(queries) if any(len(s) for s in q.seed_sentences)]
+    if not seeded:
+        return out
+    leading = top_columns(total[seeded], ASPECT_DEPTH)
+    with one_blas_thread():  # many small products: a second BLAS thread only adds contention
+        for r, candidates in zip(seeded, leading, strict=True):
+            out[r] = add_aspects(total[r], candidates, queries[r].seed_sentences, day.sentences, weights.aspects)
+    return out
 
 
 def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
@@ -197,17 +237,22 @@ def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64])
 def _add_lexical(
     day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix
 ) -> NDArray[np.float64]:
-    """BM25 of description + keywords + seed texts, z-scored a chunk of rows at a time as it is computed."""
+    """BM25 of description + keywords + seed texts, z-scored row by row while the row is still in cache."""
     lexical = [tokenize(" ".join([q.radar.description, *q.radar.keywords, *_lexical_seeds(q)])) for q in queries]
     n = len(day.papers)
     offset = np.zeros(len(queries))
-    for first, raw in day.bm25.score_chunks(lexical):
-        mean = raw.sum(axis=1) / n
-        std = np.sqrt(np.maximum(np.einsum("ij,ij->i", raw, raw) / n - mean * mean, 0.0))
-        scale, offset[first : first + len(raw)] = _z_scale(weights.bm25, mean, std)
-        raw *= scale[:, None]
-        rows = total[first : first + len(raw)]
-        np.add(rows, raw, out=rows)
+    with one_blas_thread():  # the dot products are short
+        for r, raw in enumerate(day.bm25.score_rows(lexical)):
+            if raw is None:
+                continue
+            mean = float(raw.sum()) / n
+            std = np.sqrt(max(float(np.dot(raw, raw)) / n - mean * mean, 0.0))
+            if std <= MIN_STD:
+                continue
+            scale = weights.bm25 / std
+            offset[r] = -scale * mean
+            raw *= scale
+            total[r] += raw.astype(np.float32)
     return offset
 
 
