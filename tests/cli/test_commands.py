@@ -80,6 +80,8 @@ def test_demo_shows_real_papers_with_authors_offline(tmp_path):
     assert "arXiv (cs." in result.output and "Nature" in result.output and "bioRxiv (" in result.output
     assert "Announce Type" not in result.output
     assert "作者 Authors: —" not in result.output.split("Nature")[0]  # arXiv items all show authors
+    vision = " ".join(result.output.split("Curated Daily · vision")[1].split("简报 Briefing")[0].split())
+    assert "is close to a sentence of your seed “" in vision  # the seeded radar names the shared sentence
 
 
 def test_every_command_is_documented_in_the_readme():

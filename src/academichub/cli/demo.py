@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -20,6 +21,7 @@ from academichub.cli.render_digest import print_digest
 from academichub.models import Radar
 from academichub.pipeline import ingest_files
 from academichub.pipeline.digest import build_digest, embed_papers, text_hash
+from academichub.rank.embed import normalize_rows
 from academichub.rank.embedders import embedder_named
 from academichub.rank.radar import paper_text
 from academichub.store import Store
@@ -37,6 +39,9 @@ SAMPLE_RADARS = (
         description="3D scene understanding, video generation and diffusion models for images",
         keywords=("diffusion",),
         excludes=("medical",),
+        # two of the day's papers (autoregressive video diffusion; Gaussian splatting): the aspect signal names
+        # the sentence a pick shares with one of them; their sentence vectors ship in sentence_vectors.npz
+        seeds=("arxiv:2606.28016", "arxiv:2606.27509"),
         size=5,
     ),
 )
@@ -59,8 +64,10 @@ def demo(app: AppContext, home: Path | None, limit: int, no_rank: bool, serve_po
     with as_file(files(DEMO_PACKAGE)) as snapshot:
         paths = sorted(Path(snapshot).glob("*.gz"))
         reports = ingest_files(app.store, paths)
-        vectors_file = Path(snapshot) / "vectors.npz"
+        vectors_file, sentences_file = Path(snapshot) / "vectors.npz", Path(snapshot) / "sentence_vectors.npz"
         imported = import_vectors(app.store, vectors_file) if vectors_file.exists() else 0
+        if sentences_file.exists():
+            import_sentence_vectors(app.store, sentences_file)
     for report in reports:
         state = "failed: " + report.error if report.error else f"{report.counts.seen} records, {report.counts.new} new"
         console.print(f"  ingested {report.path.name} ({report.format}) → {state}", highlight=False, markup=False)
@@ -97,12 +104,22 @@ def import_vectors(store: Store, path: Path) -> int:
     return len(rows)
 
 
+def import_sentence_vectors(store: Store, path: Path) -> int:
+    """Load the snapshot's precomputed sentence vectors (the aspect signal's), each block with the hash
+    pipeline.sentence_vectors gave its text, so they are used as they are and a changed text is re-encoded."""
+    with np.load(path) as data:
+        model, keys, hashes = str(data["model"]), [str(k) for k in data["keys"]], [str(h) for h in data["hashes"]]
+        blocks = np.split(data["vectors"].astype(np.float32), np.cumsum(data["counts"])[:-1])
+    ids = store.ids_for_keys(keys)
+    rows = [(ids[k], normalize_rows(block).reshape(-1), h)
+            for k, h, block in zip(keys, hashes, blocks, strict=True) if k in ids]  # fmt: skip
+    store.save_vectors(model, rows)
+    return len(rows)
+
+
 def show_sample_radars(app: AppContext, console: Console, imported: int) -> None:
     """Two sample radars (one described in Chinese) and their Curated Daily for the latest arXiv day."""
-    days = [d for d, _ in app.store.announcement_days(limit=400)]
-    arxiv_day = next(
-        (d for d in days if any(p.source.startswith("arxiv") for p in app.store.list_papers(day=d, limit=1))), None
-    )
+    arxiv_day = ranked_day(app.store)
     if arxiv_day is None:
         return
     embedder = embedder_named(app.settings.embedder)
@@ -122,6 +139,12 @@ def show_sample_radars(app: AppContext, console: Console, imported: int) -> None
         options=BriefingOptions(language="zh", title=f"Curated Daily · {first.radar.name}"), cache=app.store,
     )  # fmt: skip
     console.print(briefing_markdown(briefing), highlight=False, markup=False)
+
+
+def ranked_day(store: Store) -> dt.date | None:
+    """The day the sample radars rank: the snapshot's latest arXiv day."""
+    days = [d for d, _ in store.announcement_days(limit=400)]
+    return next((d for d in days if any(p.source.startswith("arxiv") for p in store.list_papers(day=d, limit=1))), None)
 
 
 def show_latest_days(console: Console, store: Store, limit: int) -> None:

@@ -2,7 +2,8 @@
 
 The store supplies the day's papers, feedback and cached vectors; rank and
 curate are pure. What was picked is saved, so the page can be shown again and
-nothing is shown twice on later days.
+nothing is shown twice on later days; a preview (the radar editor's) ranks the
+same way and saves nothing.
 """
 
 from __future__ import annotations
@@ -113,31 +114,61 @@ def build_digests(
     """Every radar's Curated Daily for `day`: the day is embedded and indexed once, radars ranked in blocks."""
     if any(r.id is None for r in radars):
         raise InputError("radars must be saved before their Curated Daily is built")
+    digests = _pick_digests(store, embedder, radars, day, size=size, progress=progress)
+    for digest in digests:
+        rows = [(s.paper.id or 0, s.rank, s.score, s.reasons) for s in digest.items]
+        store.save_digest(digest.radar.id or 0, day, rows)
+    return digests
+
+
+def preview_digest(store: Store, embedder: Embedder, radar: Radar, day: dt.date) -> Digest:
+    """The Curated Daily `day` would give this radar, saved or not, ranked as build_digest ranks it.
+
+    Nothing is saved but cached vectors; an unsaved radar has no feedback and nothing shown before. The day's
+    sentence vectors are used only as far as the daily job stored them: encoding a day's sentences takes
+    minutes, too long for a page to wait, so until then the preview says it ranks without them.
+    """
+    return _pick_digests(store, embedder, [radar], day, size=None, progress=None, encode_sentences=False)[0]
+
+
+def _pick_digests(
+    store: Store,
+    embedder: Embedder,
+    radars: Sequence[Radar],
+    day: dt.date,
+    *,
+    size: int | None,
+    progress: Progress | None,
+    encode_sentences: bool = True,
+) -> list[Digest]:
+    """Each radar's picks for `day` (candidates → vectors → rank with every signal → select), not yet saved."""
     notes = day_notes(store, day)
     papers = store.list_papers(day=day, limit=MAX_CANDIDATES)
     if not papers:
-        for radar in radars:
-            store.save_digest(radar.id or 0, day, [])
         return [Digest(r, day, (), 0, notes or ("no papers were announced on this day",)) for r in radars]
     vectors = embed_papers(store, embedder, papers, progress=progress)
     matrix = np.vstack([vectors[p.id] for p in papers if p.id is not None]).astype(np.float32)
     queries = [_radar_query(store, embedder, radar, papers, day) for radar in radars]
-    day_index = index_day(papers, matrix, _day_sentences(store, embedder, papers, queries, progress))
+    sentences = _day_sentences(store, embedder, papers, queries, progress, encode_sentences)
+    if sentences is not None and np.count_nonzero(sentences.counts(np.arange(len(papers)))) < len(papers) / 2:
+        notes += ("ranked without matching your seeds sentence by sentence: the daily job has not encoded this "
+                  "day's sentences yet",)  # fmt: skip
+    day_index = index_day(papers, matrix, sentences)
     pool = max((size or r.size) * POOL_FACTOR for r in radars)
     ranked = rank_radars_columnar(day_index, queries, top_k=max(pool, MIN_POOL))  # ScoredPapers built for picks only
     digests = []
     for radar, query, scored in zip(radars, queries, ranked, strict=True):
         picked = select_digest(scored, vectors, size=size or radar.size, threshold=radar.threshold)
-        store.save_digest(radar.id or 0, day, [(s.paper.id or 0, s.rank, s.score, s.reasons) for s in picked])
         candidates = int(query.allowed.sum()) if query.allowed is not None else len(papers)
         digests.append(Digest(radar, day, tuple(picked), candidates, notes))
     return digests
 
 
 def _radar_query(store: Store, embedder: Embedder, radar: Radar, papers: list[Paper], day: dt.date) -> RadarQuery:
-    feedback = store.feedback_for(radar.id or 0)
+    feedback = store.feedback_for(radar.id) if radar.id is not None else {k: [] for k in FeedbackKind}
+    shown = store.shown_before(radar.id, day) if radar.id is not None else set()
     seeds = [p for key in radar.seeds if (p := store.paper_by_key(key)) is not None]
-    hidden = set(feedback[FeedbackKind.DISMISS]) | store.shown_before(radar.id or 0, day) | {p.id for p in seeds}
+    hidden = set(feedback[FeedbackKind.DISMISS]) | shown | {p.id for p in seeds}
     allowed = np.array([p.id not in hidden and may_show(p, radar, day) for p in papers], dtype=bool)  # seeds known
     description = " ".join(x for x in [radar.description, *radar.keywords] if x.strip())
     liked_ids = list(dict.fromkeys(feedback[FeedbackKind.UP] + feedback[FeedbackKind.SAVE]))
@@ -163,12 +194,18 @@ def _radar_query(store: Store, embedder: Embedder, radar: Radar, papers: list[Pa
 
 
 def _day_sentences(
-    store: Store, embedder: Embedder, papers: list[Paper], queries: list[RadarQuery], progress: Progress | None
+    store: Store,
+    embedder: Embedder,
+    papers: list[Paper],
+    queries: list[RadarQuery],
+    progress: Progress | None,
+    encode: bool,
 ) -> SentenceRows | None:
-    """The day's sentence vectors for the aspect signal, only when some radar has seed papers to match."""
+    """The day's sentence vectors for the aspect signal, only when some radar has seed papers to match (the
+    stored ones only, when not `encode`)."""
     if not any(q.seed_sentences for q in queries):
         return None
-    blocks = embed_paper_sentences(store, embedder, papers, progress=progress)
+    blocks = embed_paper_sentences(store, embedder, papers, progress=progress, encode=encode)
     return SentenceRows.of([blocks.get(p.id or 0) for p in papers], embedder.dim)
 
 

@@ -27,9 +27,15 @@ def _digest(sentences: Sequence[str]) -> str:
 
 
 def embed_paper_sentences(
-    store: Store, embedder: Embedder, papers: Sequence[Paper], *, progress: ProgressFn | None = None
+    store: Store,
+    embedder: Embedder,
+    papers: Sequence[Paper],
+    *,
+    progress: ProgressFn | None = None,
+    encode: bool = True,
 ) -> dict[int, Matrix]:
-    """Per paper id, its sentence vectors [sentences, dim]: stored blocks reused, the rest encoded and saved."""
+    """Per paper id, its sentence vectors [sentences, dim]: stored blocks reused, the rest encoded and saved
+    (left out when not `encode`: a caller that must answer now, such as a preview)."""
     model = embedder.name + SUFFIX
     stored = store.vectors_for([p.id for p in papers if p.id is not None], model)
     out: dict[int, Matrix] = {}
@@ -44,7 +50,7 @@ def embed_paper_sentences(
             out[paper.id] = known[0].reshape(-1, embedder.dim)
         elif sentences:
             todo.append((paper.id, sentences, digest))
-    if todo:
+    if todo and encode:
         flat = [s for _, sentences, _ in todo for s in sentences]
         encoded = embedder.encode(flat, "passage", progress=progress)
         rows = []

@@ -12,12 +12,12 @@ from starlette.responses import RedirectResponse, Response
 from academichub.errors import InputError
 from academichub.ingest.normalize import key_for_reference
 from academichub.models import Radar
+from academichub.pipeline.digest import preview_digest
 from academichub.rank.radar_checks import radar_problems
 from academichub.sources.library import MAX_LIBRARY_BYTES
 from academichub.store import Store
 from academichub.web.deps import EmbedderDep, StoreDep, UserDep, render
 from academichub.web.paper_view import paper_card
-from academichub.web.preview import preview_radar
 from academichub.web.radar_map import build_radar_map
 from academichub.web.routes.daily import parse_day
 from academichub.web.routes.settings import daily_size_default
@@ -25,6 +25,7 @@ from academichub.web.routes.settings import daily_size_default
 router = APIRouter()
 MAX_RADAR_SIZE = 200
 MAX_LIST_ITEMS = 200
+PREVIEW_SIZE = 8  # the preview shows the head of the Curated Daily the radar would get
 
 
 class RadarForm(BaseModel):
@@ -152,11 +153,11 @@ def radar_preview(
     radar, _problems = radar_from_form(form, Radar(name="preview", user_id=user.id))
     days = store.announcement_days(limit=1)
     has_query = bool(radar.description or radar.keywords or radar.seeds or radar.authors)
-    picks = preview_radar(store, embedder, radar, days[0][0]) if days and has_query else []
+    digest = preview_digest(store, embedder, radar, days[0][0]) if days and has_query else None
+    picks = digest.items[:PREVIEW_SIZE] if digest else ()
     cards = [paper_card(s.paper, n, days[0][0], s.reasons, s.score) for n, s in enumerate(picks, start=1)]
-    return render(
-        request, "_partials/preview.html", {"cards": cards, "day": days[0][0] if days else None, "empty": not has_query}
-    )
+    context = {"cards": cards, "day": days[0][0] if days else None, "empty": not has_query}
+    return render(request, "_partials/preview.html", context | {"notes": digest.notes if digest else ()})
 
 
 @router.post("/radars/{radar_id}")

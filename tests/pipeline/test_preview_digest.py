@@ -1,0 +1,112 @@
+"""The radar preview ranks like the daily: same query, same signals (the aspect one too), same diverse selection."""
+
+import datetime as dt
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import pytest
+
+from academichub.models import AnnounceType, Author, Radar, RawItem
+from academichub.pipeline import ingest_files, store_items
+from academichub.pipeline.digest import build_digest, preview_digest
+from academichub.pipeline.sentence_vectors import SUFFIX, embed_paper_sentences
+from academichub.rank.embedders import HashingEmbedder
+from academichub.store import open_store
+
+OLD, MON = dt.date(2026, 5, 4), dt.date(2026, 6, 29)
+SEED = (
+    "Contact maps of protein residues feed a graph network that predicts folded structure. "
+    "We benchmark on thousands of chains drawn from the Protein Data Bank."
+)
+DAY = [
+    ("Dwarf galaxy star formation",
+     "Star formation histories of dwarf galaxies are reconstructed from deep photometry. "
+     "Contact maps of protein residues feed a graph network that predicts folded structure. "
+     "Stellar populations are fitted with a hierarchical Bayesian model over the whole survey."),
+    ("Galaxy cluster lensing",
+     "Galaxy cluster lensing maps dark matter in galaxies. Shear catalogues constrain the mass of the cluster halo."),
+    ("Galaxy rotation curves",
+     "Rotation curves of spiral galaxies trace their dark halos. Gas kinematics come from radio surveys of galaxies."),
+    ("Robot grasping", "Robot grasping policies learn from tactile sensing. Grippers close on unseen objects."),
+    ("Quantum codes", "Quantum error correction codes protect logical qubits. Surface codes reach a threshold."),
+]  # fmt: skip
+
+
+def item(n, day, title, abstract):
+    return RawItem(
+        source="arxiv-rss", title=title, abstract=abstract, authors=(Author(f"Author {n}"),),
+        arxiv_id=f"2606.{n:05d}", version=1, categories=("astro-ph.GA",), listing="astro-ph.GA",
+        announced=day, announce_type=AnnounceType.NEW,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = open_store(f"sqlite:///{tmp_path / 'a.db'}")
+    store_items(s, [item(1, OLD, "Folding proteins with graph networks", SEED)])
+    store_items(s, [item(2 + i, MON, title, abstract) for i, (title, abstract) in enumerate(DAY)])
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(tmp_path):
+    """The bundled real arXiv day (230 papers) in a real SQLite file."""
+    s = open_store(f"sqlite:///{tmp_path / 'demo.db'}")
+    with as_file(files("academichub.demo")) as snapshot:
+        ingest_files(s, [Path(snapshot) / "2026-06-29.jsonl.gz"])
+    yield s
+    s.close()
+
+
+def shown(items):
+    return [(s.paper.title, [(r.kind, r.text) for r in s.reasons]) for s in items]
+
+
+def test_the_preview_of_a_seeded_radar_is_the_daily_its_saved_copy_gets(store):
+    unsaved = Radar(name="galaxies", description="galaxies", seeds=("arxiv:2606.00001",), size=4)
+    daily = build_digest(store, HashingEmbedder(), store.save_radar(unsaved), MON)  # stores the day's sentences
+    preview = preview_digest(store, HashingEmbedder(), unsaved, MON)
+    assert shown(preview.items) == shown(daily.items)
+    assert preview.items[0].paper.title == "Dwarf galaxy star formation"
+    assert any(r.kind == "aspect" and "Contact maps of protein residues" in r.text for r in preview.items[0].reasons)
+
+
+def test_an_imported_seed_text_changes_the_preview(store):
+    plain = Radar(name="galaxies", description="galaxies", size=4)
+    with_library = Radar(name="galaxies", description="galaxies", seed_texts=(SEED,), size=4)
+    embed_paper_sentences(store, HashingEmbedder(), store.list_papers(day=MON))  # as the daily job's embed stage
+    before = preview_digest(store, HashingEmbedder(), plain, MON)
+    after = preview_digest(store, HashingEmbedder(), with_library, MON)
+    assert before.items[0].paper.title != "Dwarf galaxy star formation"
+    assert after.items[0].paper.title == "Dwarf galaxy star formation"  # it shares a sentence with the imported seed
+    assert any(r.kind == "aspect" for r in after.items[0].reasons)
+
+
+def test_the_preview_saves_no_picks_and_never_shows_a_seed(demo_store):
+    seed = demo_store.list_papers(day=MON, limit=1)[0]
+    radar = Radar(name="seeded", description="language model reasoning", seeds=(seed.keys[0],), size=10)
+    preview = preview_digest(demo_store, HashingEmbedder(), radar, MON)
+    assert len(preview.items) == 10 and seed.id not in {s.paper.id for s in preview.items}
+    saved = demo_store.save_radar(radar)
+    assert demo_store.digest_items(saved.id or 0, MON) == []  # the preview stored nothing for this radar
+
+
+def test_on_a_real_day_the_preview_lists_the_daily_in_order_with_the_same_reasons(demo_store):
+    seeds = tuple(p.keys[0] for p in demo_store.list_papers(day=MON, limit=40)[20:22])
+    radar = Radar(name="mixed", description="用大语言模型做数学推理", keywords=("reasoning",), seeds=seeds, size=12)
+    daily = build_digest(demo_store, HashingEmbedder(), demo_store.save_radar(radar), MON)
+    preview = preview_digest(demo_store, HashingEmbedder(), radar, MON)
+    assert len(daily.items) == 12 and shown(preview.items) == shown(daily.items)
+    assert preview.candidates == daily.candidates
+
+
+def test_before_the_daily_job_the_preview_encodes_no_sentences_and_says_it_ranks_without_them(store):
+    radar = Radar(name="galaxies", description="galaxies", seeds=("arxiv:2606.00001",), size=4)
+    preview = preview_digest(store, HashingEmbedder(), radar, MON)
+    day_ids = [p.id or 0 for p in store.list_papers(day=MON)]
+    assert store.vectors_for(day_ids, HashingEmbedder().name + SUFFIX) == {}  # a page never waits on encoding
+    assert not any(r.kind == "aspect" for s in preview.items for r in s.reasons)
+    assert any("sentence by sentence" in note for note in preview.notes)
+    daily = build_digest(store, HashingEmbedder(), store.save_radar(radar), MON)
+    assert not any("sentence by sentence" in note for note in daily.notes)
