@@ -67,20 +67,25 @@ def select_digest(
 def _mmr(
     scores: NDArray[np.float64], vecs: list[NDArray[np.float32] | None], size: int, mmr_lambda: float
 ) -> list[int]:
-    """Positions in the pool, in the order MMR picks them (a picked paper's relevance drops to −inf)."""
+    """Positions in the pool, in the order MMR picks them (a picked paper's relevance drops to −inf). The pool's
+    similarities are one small matrix product; papers without a vector have none to anyone."""
     spread = float(scores.max() - scores.min())
     relevance = (scores - scores.min()) / spread if spread > 0 else np.ones_like(scores)
     base = mmr_lambda * relevance
-    open_with_vector = np.array([v is not None for v in vecs])
+    has_vector = [v is not None for v in vecs]
     dim = next((len(v) for v in vecs if v is not None), 0)
-    matrix = np.vstack([v if v is not None else np.zeros(dim, np.float32) for v in vecs]) if dim else None
+    sims = None
+    if dim:
+        matrix = np.array([v if v is not None else np.zeros(dim, np.float32) for v in vecs], dtype=np.float32)
+        sims = (1 - mmr_lambda) * (matrix @ matrix.T).astype(np.float64)
+    open_with_vector = np.array(has_vector)
     chosen: list[int] = []
-    max_sim = np.zeros(len(scores))
+    penalty = np.zeros(len(scores))
     for _ in range(min(size, len(scores))):
-        pick = int(np.argmax(base - (1 - mmr_lambda) * max_sim))
+        pick = int((base - penalty).argmax())
         chosen.append(pick)
         base[pick] = -np.inf
-        if matrix is not None and open_with_vector[pick]:
+        if sims is not None and open_with_vector[pick]:
             open_with_vector[pick] = False
-            np.maximum(max_sim, matrix @ matrix[pick], out=max_sim, where=open_with_vector)
+            np.maximum(penalty, sims[pick], out=penalty, where=open_with_vector)
     return chosen
