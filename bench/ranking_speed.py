@@ -87,12 +87,14 @@ def make_queries(papers: list[Paper], count: int, rng: np.random.Generator) -> l
             authors=(papers[int(rng.integers(len(papers)))].authors[0].name,) if i % 4 == 0 else (),
             size=20,
         )
+        seeds = [papers[int(rng.integers(len(papers)))] for _ in range(3)] if i % 10 == 0 else []
         queries.append(
             RadarQuery(
                 radar=radar,
                 description_vector=unit(rng, 1)[0],
                 seed_vectors=unit(rng, 3) if i % 10 == 0 else np.zeros((0, 0), dtype=np.float32),
-                seed_titles=["seed a", "seed b", "seed c"] if i % 10 == 0 else (),
+                seed_titles=[p.title for p in seeds],
+                seed_texts=[f"{p.title}. {p.abstract}" for p in seeds],  # in BM25's query, as in the product
                 seed_sentences=[unit(rng, 7) for _ in range(3)] if i % 10 == 0 else (),
                 liked_vectors=unit(rng, 2) if i % 20 == 0 else np.zeros((0, 0), dtype=np.float32),
                 disliked_vectors=unit(rng, 1) if i % 20 == 0 else np.zeros((0, 0), dtype=np.float32),
