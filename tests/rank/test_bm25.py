@@ -61,3 +61,19 @@ def test_score_rows_hand_out_the_same_rows_as_score_many() -> None:
     assert len(rows) == len(queries)
     for row, want in zip(rows, expected, strict=True):
         np.testing.assert_allclose(np.zeros(70) if row is None else row, want, rtol=1e-12, atol=1e-12)
+
+
+def test_score_block_matches_score_many_with_frequent_terms_dense_and_rare_ones_sparse() -> None:
+    rng = np.random.default_rng(4)
+    words = [f"w{i}" for i in range(300)]
+    weights = 1.0 / np.arange(1, 301)  # Zipf: a few words are in most documents
+    docs = [list(rng.choice(words, size=int(rng.integers(3, 40)), p=weights / weights.sum())) for _ in range(400)]
+    queries = [list(rng.choice(words + ["unknown"], size=int(rng.integers(0, 30)))) for _ in range(120)]
+    index = BM25Index(docs)
+    out = np.full((120, 400), np.nan, dtype=np.float32)
+    index.score_block(queries, out)
+    np.testing.assert_allclose(out, index.score_many(queries), rtol=1e-5, atol=1e-5)
+    assert len(index._dense) > 0  # the frequent words went through the matrix product
+    rare = [["w299"], ["w298", "unknown"], []]
+    index.score_block(rare, out[:3])
+    np.testing.assert_allclose(out[:3], index.score_many(rare), rtol=1e-5, atol=1e-5)

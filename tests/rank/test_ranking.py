@@ -87,7 +87,7 @@ def test_ranking_on_two_threads_gives_the_same_lists_as_one():
     assert len(two) == 1100
     for a, b in zip(one, two, strict=True):
         assert a.paper_ids() == b.paper_ids()
-        np.testing.assert_array_equal(a.scores, b.scores)
+        np.testing.assert_allclose(a.scores, b.scores, rtol=1e-6)  # blocks differ: float32 sums round differently
         assert [s.reasons for s in a] == [s.reasons for s in b]
     plain = rank_radars_columnar(day, qs[::7], RadarWeights(aspects=0.0), top_k=20, threads=2)
     assert any(a.paper_ids() != b.paper_ids() for a, b in zip(two[::7], plain, strict=True))  # aspects ran

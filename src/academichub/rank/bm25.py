@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 BM25_K1 = 1.2
 BM25_B = 0.75
+DENSE_RATIO = 250  # a posting scattered by bincount costs about this many multiply-adds of a BLAS product
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class BM25Index:
         self._by_term = tf  # [terms, docs] BM25 weight of each term in each document
         self._ptr: list[int] = tf.indptr.tolist()  # plain ints and intp postings: cheaper per-query slicing
         self._indices = tf.indices.astype(np.intp)
+        self._dense: dict[int, NDArray[np.float32]] = {}  # term → its weights over every document (score_block)
 
     def docs_with(self, token: str) -> NDArray[np.int32]:
         """Documents containing the token, ascending (empty for an unknown token)."""
@@ -108,12 +110,46 @@ class BM25Index:
         row: NDArray[np.float64] = self.score_many([query])[0]
         return row
 
+    def score_block(self, queries: Sequence[Sequence[str]], out: NDArray[np.float32]) -> None:
+        """Dense scores of many queries into `out` [len(queries), n_docs] (float32). Terms whose postings the
+        block would scan often (frequent words, words many of its queries share) are scored together as one matrix
+        product over their dense weight rows, when that costs less: uses × documents × DENSE_RATIO ≥ queries ×
+        n_docs. The rest are one bincount per query."""
+        counts = [self._query_counts(q) for q in queries]
+        uses = Counter(j for query in counts for j, _ in query)
+        ptr, cells = self._ptr, len(queries) * self.n_docs
+        dense = sorted(j for j, u in uses.items() if u * (ptr[j + 1] - ptr[j]) * DENSE_RATIO >= cells)
+        if dense:
+            column = {j: c for c, j in enumerate(dense)}
+            weights = np.zeros((len(queries), len(dense)), dtype=np.float32)
+            for r, query in enumerate(counts):
+                for j, n in query:
+                    if j in column:
+                        weights[r, column[j]] = n
+            np.matmul(weights, self._dense_rows(dense), out=out)
+        else:
+            out.fill(0.0)
+        sparse = [[(j, n) for j, n in query if j not in column] for query in counts] if dense else counts
+        for r, row in enumerate(self._sparse_rows(sparse)):
+            if row is not None:
+                out[r] += row.astype(np.float32)
+
+    def _dense_rows(self, terms: list[int]) -> NDArray[np.float32]:
+        """The terms' weights over every document, [terms, n_docs], kept for the index's lifetime."""
+        missing = [j for j in terms if j not in self._dense]
+        if missing:
+            rows = self._by_term[missing].toarray().astype(np.float32)
+            self._dense.update(zip(missing, rows, strict=True))
+        return np.array([self._dense[j] for j in terms], dtype=np.float32)
+
     def score_rows(self, queries: Sequence[Sequence[str]]) -> Iterator[NDArray[np.float64] | None]:
         """Dense scores [n_docs] of each query in turn (None when it has no known term). Each row is one bincount
         over its terms' concatenated postings, fresh and cache-sized: the caller may scale it in place."""
+        return self._sparse_rows([self._query_counts(q) for q in queries])
+
+    def _sparse_rows(self, queries: Sequence[list[tuple[int, int]]]) -> Iterator[NDArray[np.float64] | None]:
         ptr, indices, data = self._ptr, self._indices, self._by_term.data
-        for query in queries:
-            counts = self._query_counts(query)
+        for counts in queries:
             if not counts:
                 yield None
                 continue

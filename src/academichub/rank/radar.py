@@ -137,7 +137,8 @@ def rank_radars_columnar(
 ) -> list[Ranking]:
     """`rank_radars` as columnar Rankings: each ScoredPaper and its reason texts are built when read. Blocks of
     radars are ranked on up to `threads` threads (numpy releases the GIL for the heavy parts), each thread's
-    BLAS on one core; the result does not depend on the thread count."""
+    BLAS on one core; the result does not depend on the thread count (beyond float32
+    rounding: blocks are cut differently)."""
     n = len(day.papers)
     if n == 0:
         return [_empty_ranking(day, q) for q in queries]
@@ -164,8 +165,9 @@ def rank_radars_columnar(
 
 
 def _product_buffer(blocks: Sequence[Sequence[RadarQuery]], n: int) -> Matrix:
-    """Room for the largest block's matrix product: its radars plus all their seed and 👎 rows."""
-    rows = max(len(b) + sum(len(q.seed_vectors) + len(q.disliked_vectors) for q in b) for b in blocks)
+    """Room for the largest block's matrix product (its radars plus all their seed and 👎 rows), then for its
+    BM25 scores at the end."""
+    rows = max(2 * len(b) + sum(len(q.seed_vectors) + len(q.disliked_vectors) for q in b) for b in blocks)
     return np.empty((rows, n), dtype=np.float32)
 
 
@@ -200,7 +202,7 @@ def _rank_block(
     else:
         total = product[:rows]
         total.fill(0.0)
-    offset += _add_lexical(day, queries, weights, total)
+    offset += _add_lexical(day, queries, weights, total, product[len(product) - rows :])
     evidence = [
         _bonuses_and_filters(day, q, weights, total[r], desc_stats[r], float(seed_cut[r]))
         for r, q in enumerate(queries)
@@ -235,24 +237,18 @@ def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64])
 
 
 def _add_lexical(
-    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix
+    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix, scratch: Matrix
 ) -> NDArray[np.float64]:
-    """BM25 of description + keywords + seed texts, z-scored row by row while the row is still in cache."""
+    """BM25 of description + keywords + seed texts for the whole block (into `scratch`), z-scored per radar."""
     lexical = [tokenize(" ".join([q.radar.description, *q.radar.keywords, *_lexical_seeds(q)])) for q in queries]
     n = len(day.papers)
-    offset = np.zeros(len(queries))
-    with one_blas_thread():  # the dot products are short
-        for r, raw in enumerate(day.bm25.score_rows(lexical)):
-            if raw is None:
-                continue
-            mean = float(raw.sum()) / n
-            std = np.sqrt(max(float(np.dot(raw, raw)) / n - mean * mean, 0.0))
-            if std <= MIN_STD:
-                continue
-            scale = weights.bm25 / std
-            offset[r] = -scale * mean
-            raw *= scale
-            total[r] += raw.astype(np.float32)
+    with one_blas_thread():  # the product over the frequent terms is one of many in flight
+        day.bm25.score_block(lexical, scratch)
+    mean = scratch.sum(axis=1, dtype=np.float64) / n
+    square = np.einsum("ij,ij->i", scratch, scratch).astype(np.float64) / n
+    scale, offset = _z_scale(weights.bm25, mean, np.sqrt(np.maximum(square - mean * mean, 0.0)))
+    scratch *= scale.astype(np.float32)[:, None]
+    total += scratch
     return offset
 
 
