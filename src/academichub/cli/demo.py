@@ -113,7 +113,7 @@ def import_sentence_vectors(store: Store, path: Path) -> int:
     ids = store.ids_for_keys(keys)
     rows = [(ids[k], normalize_rows(block).reshape(-1), h)
             for k, h, block in zip(keys, hashes, blocks, strict=True) if k in ids]  # fmt: skip
-    store.save_vectors(model, rows)
+    store.save_vectors(model, rows, half=True)  # as pipeline.sentence_vectors stores them
     return len(rows)
 
 

@@ -15,6 +15,8 @@ from academichub.cli.render import print_json, run_json, runs_table
 from academichub.errors import InputError
 from academichub.models import RunStatus
 from academichub.pipeline import HarvestReport, enrich_papers, fetch_sources, harvest_oai, ingest_files
+from academichub.pipeline.sentence_vectors import SUFFIX
+from academichub.rank.embedders import embedder_named
 from academichub.sources.arxiv_oai import OAI_BASE_URL
 from academichub.sources.base import configured_specs, enrichers
 from academichub.sources.files import expand_paths
@@ -127,8 +129,21 @@ def sources(app: AppContext, fmt: str) -> None:
         click.echo("No sources yet: run `academichub init` or `academichub fetch`.")
     else:
         Console().print(runs_table(rows))
+    if fmt != "json" and (note := sentence_vectors_note(app)):
+        click.echo(note)
     for problem in health_problems(app):  # on stderr with --format json, so the JSON stays a plain list
         click.echo(f"Warning: {problem}", err=fmt == "json")
+
+
+def sentence_vectors_note(app: AppContext) -> str:
+    """How many papers' sentence vectors are stored and their size ("" when none): what retention keeps."""
+    count, size = app.store.vector_storage(embedder_named(app.settings.embedder).name + SUFFIX)
+    if not count:
+        return ""
+    keep = app.settings.sentence_vectors_keep_days
+    rule = f"kept {keep} days after a paper's last announcement, seeds' always" if keep else "kept forever"
+    amount = f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size / 2**10:.0f} KiB"
+    return f"Sentence vectors: {count} papers, {amount} ({rule})."
 
 
 def health_problems(app: AppContext) -> list[str]:

@@ -23,7 +23,7 @@ from academichub.errors import AcademicHubError
 from academichub.models import Digest, RunStatus
 from academichub.pipeline.collect import enrich_papers, fetch_sources
 from academichub.pipeline.digest import build_digests, embed_papers
-from academichub.pipeline.sentence_vectors import embed_paper_sentences
+from academichub.pipeline.sentence_vectors import embed_paper_sentences, prune_paper_sentences
 from academichub.rank.embed import Embedder
 from academichub.sources.base import SourceSpec, enrichers
 from academichub.sources.http import HttpClient
@@ -121,7 +121,9 @@ def run_daily(
         def rank() -> dict[str, int]:
             radars = store.list_all_radars()
             digests.extend(build_digests(store, embedder, radars, day) if radars else [])
-            return {"radars": len(radars), "picks": sum(len(d.items) for d in digests)}
+            picks = sum(len(d.items) for d in digests)
+            pruned = prune_paper_sentences(store, embedder, radars, day, settings.sentence_vectors_keep_days)
+            return {"radars": len(radars), "picks": picks, "pruned_sentence_blocks": pruned}
 
         for stage, work in (("collect", collect), ("enrich", enrich), ("embed", embed), ("rank", rank)):
             report.stages.append(_run_stage(store, day, stage, work, done))

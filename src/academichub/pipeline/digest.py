@@ -25,6 +25,10 @@ from academichub.rank.radar import RadarQuery, index_day, paper_text, rank_radar
 from academichub.store import Store
 
 MAX_CANDIDATES = 20_000
+UNMATCHED_SENTENCES = (
+    "ranked without matching your seeds sentence by sentence: this day's sentence vectors are not stored "
+    "(the daily job encodes them; they are dropped after sentence_vectors_keep_days)"
+)
 ASPECT_SEEDS = 20  # seeds matched sentence by sentence at most (a whole imported library would cost minutes)
 Matrix = NDArray[np.float32]
 REPLACEMENTS = {AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS}
@@ -151,8 +155,7 @@ def _pick_digests(
     queries = [_radar_query(store, embedder, radar, papers, day) for radar in radars]
     sentences = _day_sentences(store, embedder, papers, queries, progress, encode_sentences)
     if sentences is not None and np.count_nonzero(sentences.counts(np.arange(len(papers)))) < len(papers) / 2:
-        notes += ("ranked without matching your seeds sentence by sentence: the daily job has not encoded this "
-                  "day's sentences yet",)  # fmt: skip
+        notes += (UNMATCHED_SENTENCES,)
     day_index = index_day(papers, matrix, sentences)
     pool = max((size or r.size) * POOL_FACTOR for r in radars)
     ranked = rank_radars_columnar(day_index, queries, top_k=max(pool, MIN_POOL))  # ScoredPapers built for picks only

@@ -1,25 +1,29 @@
 """Sentence vectors of papers and free texts for the aspect signal (rank.aspects): each encoded once and stored.
 
 A paper's sentences are its abstract split by rank.sentences (its title when it has no abstract); they are kept
-with the paper's other vectors under the embedder's name + SUFFIX, as one [sentences, dim] block per paper, and
-re-encoded only when the text changes. Seed texts imported from a library are cached by text hash the same way.
+with the paper's other vectors under the embedder's name + SUFFIX, as one float16 [sentences, dim] block per paper,
+and re-encoded only when the text changes. Blocks of papers no longer announced are pruned after a while (seeds'
+stay). Seed texts imported from a library are cached by text hash the same way.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.models import Paper
+from academichub.models import Paper, Radar
 from academichub.rank.embed import Embedder, ProgressFn
 from academichub.rank.sentences import paper_sentences, split_sentences
 from academichub.store import Store
 
 SUFFIX = ":sentences"
 Matrix = NDArray[np.float32]
+log = logging.getLogger(__name__)
 
 
 def _digest(sentences: Sequence[str]) -> str:
@@ -56,12 +60,27 @@ def embed_paper_sentences(
         rows = []
         start = 0
         for paper_id, sentences, digest in todo:
-            block = encoded[start : start + len(sentences)]
+            # as stored (float16), so a ranking from fresh blocks equals one from stored blocks (the preview's)
+            block = encoded[start : start + len(sentences)].astype(np.float16).astype(np.float32)
             start += len(sentences)
             out[paper_id] = block
             rows.append((paper_id, block.reshape(-1), digest))
-        store.save_vectors(model, rows)
+        store.save_vectors(model, rows, half=True)
     return out
+
+
+def prune_paper_sentences(
+    store: Store, embedder: Embedder, radars: Sequence[Radar], day: dt.date, keep_days: int
+) -> int:
+    """Delete the sentence blocks of papers not announced in the `keep_days` days up to `day`, except the radars'
+    seed papers' (0 keeps every block); returns how many went. Whole-paper vectors are never touched."""
+    if keep_days <= 0:
+        return 0
+    seeds = store.ids_for_keys([key for radar in radars for key in radar.seeds])
+    since = day - dt.timedelta(days=keep_days)
+    pruned = store.prune_vectors(embedder.name + SUFFIX, since=since, keep=set(seeds.values()))
+    log.info("pruned %d sentence-vector blocks of papers last announced before %s", pruned, since)
+    return pruned
 
 
 def embed_text_sentences(store: Store, embedder: Embedder, texts: Sequence[str]) -> list[Matrix]:

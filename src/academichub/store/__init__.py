@@ -8,7 +8,7 @@ same methods). Writes that belong together go inside `store.transaction()`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +28,7 @@ from academichub.store import (
     search_pages,
     throttle,
     tokens,
+    vector_retention,
 )
 from academichub.store.accounts import Pick, User, WebSession
 from academichub.store.db import Connection, connect_sqlite
@@ -260,9 +261,21 @@ class Store:
     def vectors_for(self, ids: Sequence[int], model: str) -> dict[int, tuple[NDArray[np.float32], str]]:
         return radars.vectors_for(self._conn, ids, model)
 
-    def save_vectors(self, model: str, rows: Sequence[tuple[int, NDArray[np.float32], str]]) -> None:
+    def save_vectors(
+        self, model: str, rows: Sequence[tuple[int, NDArray[np.float32], str]], *, half: bool = False
+    ) -> None:
+        """Store vectors (float16 when `half`: sentence blocks); vectors_for reads either back as float32."""
         with self._db.transaction() as conn:
-            radars.save_vectors(conn, model, rows)
+            radars.save_vectors(conn, model, rows, half=half)
+
+    def prune_vectors(self, model: str, *, since: dt.date, keep: Collection[int] = ()) -> int:
+        """Delete `model` vectors of papers not announced since `since` (or never), except `keep`'s; how many went.
+        Commits in batches: safe to kill and to rerun."""
+        return vector_retention.prune_vectors(self._db, model, since.isoformat(), set(keep))
+
+    def vector_storage(self, model: str) -> tuple[int, int]:
+        """(rows, bytes) of `model`'s stored vectors."""
+        return vector_retention.vector_storage(self._conn, model)
 
     def text_vectors(self, hashes: Sequence[str], model: str) -> dict[str, NDArray[np.float32]]:
         return radars.text_vectors(self._conn, hashes, model)

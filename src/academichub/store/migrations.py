@@ -391,6 +391,14 @@ def m011_paper_date_flag() -> str:
     """
 
 
+def m012_vector_dtype() -> str:
+    """Vectors may be stored as float16 ('f2': sentence blocks); older rows and whole-paper vectors are 'f4'.
+    A column with a default and no CHECK neither rewrites nor scans the table: instant on any database."""
+    return """
+        ALTER TABLE paper_vectors ADD COLUMN dtype TEXT NOT NULL DEFAULT 'f4';
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     m001_papers_sources_runs,
     m002_users_radars_feedback_vectors,
@@ -403,6 +411,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     m009_throttle_hits,
     m010_password_resets,
     m011_paper_date_flag,
+    m012_vector_dtype,
 ]
 
 

@@ -1,7 +1,8 @@
 """Radars, their feedback, the papers' embedding vectors and each day's picks, in SQL.
 
-A radar's settings are one JSON document; vectors are float32 blobs, one per
-paper and model, written once.
+A radar's settings are one JSON document; vectors are little-endian blobs, one per
+paper and model, written once: float32, or float16 when the writer asks (sentence
+blocks; the row's dtype says which) and always read back as float32.
 """
 
 from __future__ import annotations
@@ -110,29 +111,39 @@ def feedback_for(conn: sqlite3.Connection, radar_id: int) -> dict[FeedbackKind, 
 
 
 def vectors_for(conn: sqlite3.Connection, ids: Sequence[int], model: str) -> dict[int, tuple[NDArray[np.float32], str]]:
-    """Stored vectors (and the hash of the text they were computed from) for these papers."""
-    import numpy as np
-
+    """Stored vectors as float32 (and the hash of the text they were computed from) for these papers."""
     out: dict[int, tuple[NDArray[np.float32], str]] = {}
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), 500):
         part = unique[start : start + 500]
         marks = ",".join("?" * len(part))
-        for pid, blob, text_hash in conn.execute(
-            f"SELECT paper_id, vector, text_hash FROM paper_vectors WHERE model = ? AND paper_id IN ({marks})",
+        for pid, blob, text_hash, dtype in conn.execute(
+            f"SELECT paper_id, vector, text_hash, dtype FROM paper_vectors WHERE model = ? AND paper_id IN ({marks})",
             (model, *part),
         ):
-            out[int(pid)] = (np.frombuffer(blob, dtype="<f4"), str(text_hash))
+            out[int(pid)] = (_decoded(blob, str(dtype)), str(text_hash))
     return out
 
 
-def save_vectors(conn: sqlite3.Connection, model: str, rows: Sequence[tuple[int, NDArray[np.float32], str]]) -> None:
+def save_vectors(
+    conn: sqlite3.Connection, model: str, rows: Sequence[tuple[int, NDArray[np.float32], str]], *, half: bool = False
+) -> None:
+    """Store (paper id, vector, text hash) rows; `half` keeps them as float16 (half the bytes; |Δcos| ≤ ~1e-3)."""
     import numpy as np
 
+    dtype = "f2" if half else "f4"
     conn.executemany(
-        "INSERT OR REPLACE INTO paper_vectors (paper_id, model, vector, text_hash) VALUES (?, ?, ?, ?)",
-        [(pid, model, np.asarray(vec, dtype="<f4").tobytes(), h) for pid, vec, h in rows],
+        "INSERT OR REPLACE INTO paper_vectors (paper_id, model, vector, text_hash, dtype) VALUES (?, ?, ?, ?, ?)",
+        [(pid, model, np.asarray(vec, dtype=f"<{dtype}").tobytes(), h, dtype) for pid, vec, h in rows],
     )
+
+
+def _decoded(blob: bytes, dtype: str) -> NDArray[np.float32]:
+    import numpy as np
+
+    if dtype == "f2":
+        return np.frombuffer(blob, dtype="<f2").astype(np.float32)
+    return np.frombuffer(blob, dtype="<f4")
 
 
 def shown_before(conn: sqlite3.Connection, radar_id: int, day: dt.date) -> set[int]:
