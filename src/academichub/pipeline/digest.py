@@ -20,11 +20,12 @@ from academichub.errors import InputError
 from academichub.models import AnnounceType, Digest, FeedbackKind, Paper, Radar, RunStatus, ScoredPaper
 from academichub.pipeline.sentence_vectors import embed_paper_sentences, embed_text_sentences
 from academichub.rank.aspects import SentenceRows
-from academichub.rank.embed import Embedder
+from academichub.rank.embed import Embedder, offset_progress
 from academichub.rank.radar import RadarQuery, index_day, paper_text, rank_radars_columnar
 from academichub.store import Store
 
 MAX_CANDIDATES = 20_000
+SAVE_EVERY = 256  # texts encoded between saves (a killed run loses at most this many: about a minute here)
 UNMATCHED_SENTENCES = (
     "ranked without matching your seeds sentence by sentence: this day's sentence vectors are not stored "
     "(the daily job encodes them; they are dropped after sentence_vectors_keep_days)"
@@ -57,10 +58,12 @@ def embed_papers(
             vectors[paper.id] = known[0]
         else:
             missing.append((paper.id, text, digest))
-    if missing:
-        encoded = embedder.encode([t for _, t, _ in missing], "passage", progress=progress)
-        store.save_vectors(embedder.name, [(pid, encoded[i], h) for i, (pid, _, h) in enumerate(missing)])
-        vectors.update({pid: encoded[i] for i, (pid, _, _) in enumerate(missing)})
+    for start in range(0, len(missing), SAVE_EVERY):  # saved as it goes: a killed run keeps what it encoded
+        part = missing[start : start + SAVE_EVERY]
+        chunk_progress = offset_progress(progress, start, len(missing))
+        encoded = embedder.encode([t for _, t, _ in part], "passage", progress=chunk_progress)
+        store.save_vectors(embedder.name, [(pid, encoded[i], h) for i, (pid, _, h) in enumerate(part)])
+        vectors.update({pid: encoded[i] for i, (pid, _, _) in enumerate(part)})
     return vectors
 
 

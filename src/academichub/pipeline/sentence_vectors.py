@@ -17,11 +17,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.models import Paper, Radar
-from academichub.rank.embed import Embedder, ProgressFn
+from academichub.rank.embed import Embedder, ProgressFn, offset_progress
 from academichub.rank.sentences import paper_sentences, split_sentences
 from academichub.store import Store
 
 SUFFIX = ":sentences"
+SAVE_EVERY = 64  # papers whose sentences are encoded between saves (a killed run loses at most these)
 Matrix = NDArray[np.float32]
 log = logging.getLogger(__name__)
 
@@ -54,12 +55,17 @@ def embed_paper_sentences(
             out[paper.id] = known[0].reshape(-1, embedder.dim)
         elif sentences:
             todo.append((paper.id, sentences, digest))
-    if todo and encode:
-        flat = [s for _, sentences, _ in todo for s in sentences]
-        encoded = embedder.encode(flat, "passage", progress=progress)
+    if not encode:
+        return out
+    done, total = 0, sum(len(sentences) for _, sentences, _ in todo)
+    for first in range(0, len(todo), SAVE_EVERY):  # saved as it goes: a killed run keeps what it encoded
+        part = todo[first : first + SAVE_EVERY]
+        flat = [s for _, sentences, _ in part for s in sentences]
+        encoded = embedder.encode(flat, "passage", progress=offset_progress(progress, done, total))
+        done += len(flat)
         rows = []
         start = 0
-        for paper_id, sentences, digest in todo:
+        for paper_id, sentences, digest in part:
             # as stored (float16), so a ranking from fresh blocks equals one from stored blocks (the preview's)
             block = encoded[start : start + len(sentences)].astype(np.float16).astype(np.float32)
             start += len(sentences)

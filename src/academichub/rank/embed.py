@@ -25,6 +25,14 @@ _MODELS: dict[str, Any] = {}
 _MODELS_LOCK = threading.Lock()
 
 
+def offset_progress(progress: ProgressFn | None, done: int, total: int) -> ProgressFn | None:
+    """`progress` for one chunk of a longer job: the chunk's counts reported as the job's (done before it + its)."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda finished, _chunk_total: report(done + finished, total)
+
+
 class Embedder(Protocol):
     """Maps texts to L2-normalised float32 rows; rows of the same embedder are comparable by dot product."""
 
