@@ -8,6 +8,7 @@ import pytest
 from academichub.errors import AcademicHubError
 from academichub.models import Radar
 from academichub.pipeline.daily import RunLockedError, daily_lock, run_daily, stage_records
+from academichub.pipeline.digest import may_show
 from academichub.pipeline.sentence_vectors import SUFFIX
 from academichub.rank.embedders import HashingEmbedder
 from academichub.sources.base import SourceSpec
@@ -155,11 +156,12 @@ def test_radars_without_seeds_cost_no_sentence_vectors(store, settings, http_cli
     assert ids and store.vectors_for(ids, HashingEmbedder().name + SUFFIX) == {}
 
 
-def test_a_seeded_radar_gets_every_paper_of_the_day_in_sentences(store, settings, http_client, specs):
+def test_only_the_papers_a_seeded_radar_could_rerank_get_sentence_vectors(store, settings, http_client, specs):
     library = "Large language models are aligned with human feedback. Reward models rank the candidate answers."
-    store.save_radar(Radar(name="seeded", seed_texts=(library,), size=3))
+    radar = store.save_radar(Radar(name="seeded", seed_texts=(library,), watch=("cs.CL",), size=3))
     report = run(store, settings, http_client, specs)
     assert {r.stage: r.status for r in report.stages}["rank"] == "ok"
-    ids = [p.id for p in store.list_papers(day=DAY)]
-    stored = store.vectors_for(ids, HashingEmbedder().name + SUFFIX)
-    assert set(stored) == set(ids)
+    papers = store.list_papers(day=DAY)
+    shown = {p.id for p in papers if may_show(p, radar, DAY)}  # fewer than ASPECT_DEPTH: all are its candidates
+    stored = store.vectors_for([p.id or 0 for p in papers], HashingEmbedder().name + SUFFIX)
+    assert set(stored) == shown and 0 < len(shown) < len(papers)  # the cs.LG-only papers were never encoded

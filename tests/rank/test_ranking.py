@@ -9,7 +9,15 @@ from academichub.models import Radar
 from academichub.rank.aspects import SentenceRows
 from academichub.rank.day import index_day
 from academichub.rank.embedders import HashingEmbedder
-from academichub.rank.radar import RadarQuery, RadarWeights, paper_text, rank_radars, rank_radars_columnar
+from academichub.rank.radar import (
+    RadarQuery,
+    RadarWeights,
+    aspect_candidates,
+    paper_text,
+    rank_radars,
+    rank_radars_columnar,
+)
+from academichub.rank.sentences import paper_sentences
 from demo_day import demo_day
 
 
@@ -91,3 +99,24 @@ def test_ranking_on_two_threads_gives_the_same_lists_as_one():
         assert [s.reasons for s in a] == [s.reasons for s in b]
     plain = rank_radars_columnar(day, qs[::7], RadarWeights(aspects=0.0), top_k=20, threads=2)
     assert any(a.paper_ids() != b.paper_ids() for a, b in zip(two[::7], plain, strict=True))  # aspects ran
+
+
+def test_sentences_of_the_aspect_candidates_alone_rank_as_every_papers_sentences():
+    base = demo_day(200)
+    papers = [replace(p, id=k * 1000 + (p.id or 0)) for k in range(3) for p in base.papers]  # 600 real texts
+    emb = HashingEmbedder()
+    vectors = np.vstack([base.vectors] * 3)
+    blocks = [emb.encode(paper_sentences(p.title, p.abstract)) for p in papers]
+    seed = papers[7]
+    qs = [
+        RadarQuery(Radar(name="seeded", description="diffusion models"), emb.encode(["diffusion models"], "query")[0],
+                   seed_vectors=vectors[[7]], seed_titles=[seed.title], seed_sentences=[blocks[7]]),
+        RadarQuery(Radar(name="plain", description="language models"), emb.encode(["language models"], "query")[0]),
+    ]  # fmt: skip
+    everything = index_day(papers, vectors, SentenceRows.of(blocks, vectors.shape[1]))
+    wanted = aspect_candidates(index_day(papers, vectors), qs)
+    assert 0 < len(wanted) < len(papers)
+    only = SentenceRows.of([blocks[i] if i in set(wanted.tolist()) else None for i in range(len(papers))], emb.dim)
+    a = rank_radars(everything, qs, top_k=40)
+    b = rank_radars(index_day(papers, vectors, only), qs, top_k=40)
+    assert a == b and any(r.kind == "aspect" for s in a[0] for r in s.reasons)

@@ -23,7 +23,7 @@ from academichub.errors import AcademicHubError
 from academichub.models import Digest, RunStatus
 from academichub.pipeline.collect import enrich_papers, fetch_sources
 from academichub.pipeline.digest import build_digests, embed_papers
-from academichub.pipeline.sentence_vectors import embed_paper_sentences, prune_paper_sentences
+from academichub.pipeline.sentence_vectors import prune_paper_sentences
 from academichub.rank.embed import Embedder
 from academichub.sources.base import SourceSpec, enrichers
 from academichub.sources.http import HttpClient
@@ -111,12 +111,9 @@ def run_daily(
             outcome = enrich_papers(store, client, enrichers(settings))
             return {name: v.updated for name, v in outcome.items() if not isinstance(v, str)}
 
-        def embed() -> dict[str, int]:
+        def embed() -> dict[str, int]:  # sentences are encoded by the rank stage, for the seeded radars' candidates
             papers = store.list_papers(day=day, limit=100_000)
-            embedded = len(embed_papers(store, embedder, papers))
-            if any(r.seeds or r.seed_texts for r in store.list_all_radars()):  # sentences for the aspect signal
-                embed_paper_sentences(store, embedder, papers)
-            return {"papers": embedded}
+            return {"papers": len(embed_papers(store, embedder, papers))}
 
         def rank() -> dict[str, int]:
             radars = store.list_all_radars()

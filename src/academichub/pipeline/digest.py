@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,8 +21,9 @@ from academichub.errors import InputError
 from academichub.models import AnnounceType, Digest, FeedbackKind, Paper, Radar, RunStatus, ScoredPaper
 from academichub.pipeline.sentence_vectors import embed_paper_sentences, embed_text_sentences
 from academichub.rank.aspects import SentenceRows
+from academichub.rank.day import DayIndex
 from academichub.rank.embed import Embedder, offset_progress
-from academichub.rank.radar import RadarQuery, index_day, paper_text, rank_radars_columnar
+from academichub.rank.radar import RadarQuery, aspect_candidates, index_day, paper_text, rank_radars_columnar
 from academichub.store import Store
 
 MAX_CANDIDATES = 20_000
@@ -156,10 +158,10 @@ def _pick_digests(
     vectors = embed_papers(store, embedder, papers, progress=progress)
     matrix = np.vstack([vectors[p.id] for p in papers if p.id is not None]).astype(np.float32)
     queries = [_radar_query(store, embedder, radar, papers, day) for radar in radars]
-    sentences = _day_sentences(store, embedder, papers, queries, progress, encode_sentences)
-    if sentences is not None and np.count_nonzero(sentences.counts(np.arange(len(papers)))) < len(papers) / 2:
-        notes += (UNMATCHED_SENTENCES,)
-    day_index = index_day(papers, matrix, sentences)
+    day_index, unmatched = _with_sentences(
+        store, embedder, index_day(papers, matrix), queries, progress=progress, encode=encode_sentences
+    )
+    notes += (UNMATCHED_SENTENCES,) if unmatched else ()
     pool = max((size or r.size) * POOL_FACTOR for r in radars)
     ranked = rank_radars_columnar(day_index, queries, top_k=max(pool, MIN_POOL))  # ScoredPapers built for picks only
     digests = []
@@ -199,20 +201,25 @@ def _radar_query(store: Store, embedder: Embedder, radar: Radar, papers: list[Pa
     )
 
 
-def _day_sentences(
+def _with_sentences(
     store: Store,
     embedder: Embedder,
-    papers: list[Paper],
+    day: DayIndex,
     queries: list[RadarQuery],
+    *,
     progress: Progress | None,
     encode: bool,
-) -> SentenceRows | None:
-    """The day's sentence vectors for the aspect signal, only when some radar has seed papers to match (the
-    stored ones only, when not `encode`)."""
-    if not any(q.seed_sentences for q in queries):
-        return None
-    blocks = embed_paper_sentences(store, embedder, papers, progress=progress, encode=encode)
-    return SentenceRows.of([blocks.get(p.id or 0) for p in papers], embedder.dim)
+) -> tuple[DayIndex, bool]:
+    """The day with the sentence vectors the aspect signal will match: only the seeded radars' leading candidates
+    (rank.radar.aspect_candidates), encoded once and stored (the stored ones only, when not `encode`); and whether
+    some of those candidates had none stored."""
+    wanted = aspect_candidates(day, queries)
+    if not len(wanted):
+        return day, False
+    chosen = [day.papers[i] for i in wanted.tolist()]
+    blocks = embed_paper_sentences(store, embedder, chosen, progress=progress, encode=encode)
+    rows = SentenceRows.of([blocks.get(p.id or 0) for p in day.papers], embedder.dim)
+    return replace(day, sentences=rows), len(blocks) < len(chosen)
 
 
 def _seed_sentences(store: Store, embedder: Embedder, seeds: list[Paper], texts: Sequence[str]) -> list[Matrix]:

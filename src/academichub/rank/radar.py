@@ -39,6 +39,7 @@ __all__ = [
     "RadarQuery",
     "RadarWeights",
     "Ranking",
+    "aspect_candidates",
     "index_day",
     "paper_text",
     "rank_radar",
@@ -162,6 +163,20 @@ def rank_radars_columnar(
 
         with one_blas_thread(), ThreadPoolExecutor(workers, thread_name_prefix="rank") as pool:
             return [r for ranked in pool.map(rank, blocks) for r in ranked]
+
+
+def aspect_candidates(
+    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights = RadarWeights(), *, threads: int = RANK_THREADS
+) -> NDArray[np.intp]:
+    """The day papers (ascending indices) that the aspect re-rank would match by sentence for these radars: each
+    seeded radar's ASPECT_DEPTH leading candidates under every other signal. Ranks exactly as
+    rank_radars_columnar does (same blocks), so a day carrying only these papers' sentences ranks the same as one
+    carrying every paper's; callers encode just these."""
+    if not any(any(len(s) for s in q.seed_sentences) for q in queries):
+        return np.zeros(0, dtype=np.intp)
+    ranked = rank_radars_columnar(day, queries, replace(weights, aspects=0.0), top_k=ASPECT_DEPTH, threads=threads)
+    seeded = [r.indices for r, q in zip(ranked, queries, strict=True) if any(len(s) for s in q.seed_sentences)]
+    return np.unique(np.concatenate(seeded))
 
 
 def _product_buffer(blocks: Sequence[Sequence[RadarQuery]], n: int) -> Matrix:
