@@ -114,9 +114,10 @@ def index_day(papers: Sequence[Paper], vectors: Vectors, sentences: SentenceRows
             abstracts.append(abstract)
             folded.append(f"{title} {abstract}" if title and abstract else title or abstract)
         else:
+            text = " ".join(fold(f"{p.title} {p.abstract}").split())
             titles.append(None)
-            abstracts.append("")
-            folded.append(" ".join(fold(f"{p.title} {p.abstract}").split()))
+            abstracts.append(text)  # positions only: BM25 tokenises the paper itself (_lexical_index)
+            folded.append(text)
     tokens = tokenize_day(titles, abstracts)
     bm25, by_stop_word = _lexical_index(papers, tokens)
     return DayIndex(
@@ -139,7 +140,7 @@ def _lexical_index(papers: Sequence[Paper], tokens: DayTokens) -> tuple[BM25Inde
     is_stop = np.fromiter((w in ENGLISH_STOP_WORDS for w in words), dtype=bool, count=len(words))
     vocab = {w: j for j, w in enumerate(w for w, stop in zip(words, is_stop.tolist(), strict=True) if not stop)}
     new_id = np.cumsum(~is_stop) - 1
-    keep = ~is_stop[tokens.ids]
+    keep = ~is_stop[tokens.ids] & ~tokens.is_scanned[tokens.docs]
     term_ids = [new_id[tokens.ids[keep]]]
     doc_ids = [tokens.docs[keep]]
     counts = [np.where(tokens.in_title[keep], 2.0, 1.0)]

@@ -28,29 +28,25 @@ def phrase_hits(day: DayIndex, term: str) -> NDArray[np.intp]:
 
 
 def _find_phrase(day: DayIndex, term: str) -> NDArray[np.intp]:
-    """Candidates from the inverted index, confirmed by word positions (ASCII papers, words joined by spaces or
-    hyphens) or on the folded text, unless one word is the whole phrase."""
+    """Words joined by spaces or hyphens: the positional index (every paper). Anything else: candidates from the
+    inverted index (one word is its own answer) confirmed on the folded text, or every paper scanned (CJK)."""
     if not term.strip() or not fold(term).split():
         return _NONE
     needle = " ".join(fold(term).split())
     indexed = day.tokens.phrase_docs(needle)
-    if indexed is not None and not len(day.tokens.scanned):
+    if indexed is not None:
         return indexed
     tokens = tokenize(term, stop_words=frozenset())  # stop words have their own postings
     if not tokens or not all(t.isascii() for t in tokens):  # CJK: scan every paper
         candidates: NDArray[np.intp] = np.arange(len(day.papers))
     else:
-        only = day.tokens.is_scanned if indexed is not None else None  # the positional index answers the rest
-        candidates = _docs_with(day, tokens[0], only)
+        candidates = _docs_with(day, tokens[0])
         for tok in tokens[1:]:
             if not len(candidates):
-                return _NONE if indexed is None else indexed
-            candidates = _intersect(day, candidates, _docs_with(day, tok, only))
-        if indexed is None and len(tokens) == 1 and len(term.split()) == 1:
+                return _NONE
+            candidates = _intersect(day, candidates, _docs_with(day, tok))
+        if len(tokens) == 1 and len(term.split()) == 1:
             return candidates  # one word: the inverted index already is the answer
-    if indexed is not None:  # the positional index answers for ASCII papers; the others are scanned
-        scanned = candidates[day.tokens.is_scanned[candidates]]
-        return np.union1d(indexed, _confirm(day, scanned, needle)) if len(scanned) else indexed
     if not needle.isascii():
         folded, pattern = day.folded, phrase(term)
         return np.asarray([i for i in candidates.tolist() if has_phrase(folded[i], needle, pattern)], dtype=np.intp)
@@ -71,10 +67,9 @@ def _holds(text: str, needle: str) -> bool:
     return is_whole_word(text, start, len(needle)) or next(phrase_starts(text, needle), None) is not None
 
 
-def _docs_with(day: DayIndex, token: str, only: NDArray[np.bool_] | None = None) -> NDArray[np.intp]:
-    """Papers containing the token or its plural (the phrase pattern accepts both), among `only` if given."""
-    forms = [_postings(day, t) for t in (token, token + "s", token + "es")]
-    found = [d for d in forms if len(d)] if only is None else [k for d in forms if len(k := d[only[d]])]
+def _docs_with(day: DayIndex, token: str) -> NDArray[np.intp]:
+    """Papers containing the token or its plural (the phrase pattern accepts both)."""
+    found = [d for d in (_postings(day, t) for t in (token, token + "s", token + "es")) if len(d)]
     if not found:
         return _NONE
     if len(found) == 1:

@@ -1,7 +1,8 @@
-"""Every word of a day's ASCII papers in one flat array, tokenised in one pass per paper: it feeds BM25 (title ×2
-+ abstract, stop words left out), the stop-word postings and a positional index, so multi-word and hyphenated
-phrases are found by comparing token ids instead of scanning texts. Papers with non-ASCII text (whose folding
-and tokenising differ) are left to the callers' slower paths, listed in `scanned`. Pure.
+"""Every word of a day's papers in one flat array, tokenised in one pass per paper: it feeds BM25 (title ×2 +
+abstract, stop words left out), the stop-word postings and a positional index, so multi-word and hyphenated
+phrases are found by comparing token ids instead of scanning texts. Papers with non-ASCII text (listed in
+`scanned`: their BM25 tokens come from rank.text.tokenize instead) are in the positional index by the words of their
+accent-folded text, a word being a run of Unicode letters and digits, as the phrase definition has it. Pure.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from numpy.typing import NDArray
 from academichub.rank.text import ENGLISH_STOP_WORDS
 
 _PIECES = re.compile(r"([a-z0-9]+)")
+_UNICODE_PIECES = re.compile(r"([^\W_]+)")  # a word of a folded non-ASCII text: letters and digits of any script
 _PHRASE = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)+")  # what the positional index can answer
 GAP_SPACE, GAP_HYPHEN, GAP_OTHER = 0, 1, 2  # what follows a word: " ", "-", anything else or the paper's end
 _GAPS = {" ": GAP_SPACE, "-": GAP_HYPHEN}
@@ -32,7 +34,7 @@ class DayTokens:
     in_title: NDArray[np.bool_]  # [positions]
     by_word: NDArray[np.intp]  # positions sorted by word id (ascending within a word)
     word_starts: NDArray[np.intp]  # [vocab + 1] where each word's positions start in by_word
-    scanned: NDArray[np.intp]  # papers not indexed here (non-ASCII text), ascending
+    scanned: NDArray[np.intp]  # papers with non-ASCII text (indexed by their folded words), ascending
     is_scanned: NDArray[np.bool_]  # [papers]
 
     def phrase_docs(self, needle: str) -> NDArray[np.intp] | None:
@@ -67,23 +69,29 @@ class DayTokens:
         return distinct
 
     def stop_word_docs(self) -> dict[str, NDArray[np.intp]]:
-        """Stop word → indexed papers containing it (ascending): a word's positions are in paper order."""
+        """Stop word → ASCII papers containing it (ascending): a word's positions are in paper order."""
         out: dict[str, NDArray[np.intp]] = {}
         for word in ENGLISH_STOP_WORDS.intersection(self.vocab):
             j = self.vocab[word]
             docs = self.docs[self.by_word[self.word_starts[j] : self.word_starts[j + 1]]]
-            out[word] = docs[np.concatenate([[True], docs[1:] != docs[:-1]])]
+            docs = docs[~self.is_scanned[docs]]  # the others' stop words come from their own tokenising
+            if len(docs):
+                out[word] = docs[np.concatenate([[True], docs[1:] != docs[:-1]])]
         return out
 
 
 def tokenize_day(titles: list[str | None], abstracts: list[str]) -> DayTokens:
-    """Words of folded title and abstract per paper; titles[i] is None for a paper left to `scanned`."""
+    """Words of lower-cased title and abstract per ASCII paper; titles[i] is None for a non-ASCII paper, whose
+    abstracts[i] is then its whole folded, single-spaced text (positions only: no title words)."""
     words: list[str] = []
     gaps: list[str] = []
     counts: list[int] = []  # per paper: title words, abstract words
     for title, abstract in zip(titles, abstracts, strict=True):
         if title is None:
-            counts += [0, 0]
+            part = _UNICODE_PIECES.split(abstract)
+            words += part[1::2]
+            gaps += part[2::2]
+            counts += [0, len(part) // 2]
             continue
         pieces = [_PIECES.split(title), _PIECES.split(abstract)]
         for part in pieces:
