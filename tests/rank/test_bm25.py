@@ -48,21 +48,6 @@ def test_rarer_terms_weigh_more_and_empty_corpus_is_harmless() -> None:
     assert np.all(index.score(["graph"]) >= 0)
 
 
-def test_score_rows_hand_out_the_same_rows_as_score_many() -> None:
-    rng = np.random.default_rng(3)
-    words = [f"w{i}" for i in range(40)]
-    docs = [list(rng.choice(words, size=int(rng.integers(0, 12)))) for _ in range(70)]
-    queries = [list(rng.choice(words + ["unknown"], size=int(rng.integers(0, 6)))) for _ in range(75)]
-    queries[5] = ["unknown"]
-    index = BM25Index(docs)
-    rows = list(index.score_rows(queries))
-    assert rows[5] is None
-    expected = index.score_many(queries)
-    assert len(rows) == len(queries)
-    for row, want in zip(rows, expected, strict=True):
-        np.testing.assert_allclose(np.zeros(70) if row is None else row, want, rtol=1e-12, atol=1e-12)
-
-
 def test_score_block_matches_score_many_with_frequent_terms_dense_and_rare_ones_sparse() -> None:
     rng = np.random.default_rng(4)
     words = [f"w{i}" for i in range(300)]

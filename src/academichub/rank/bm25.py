@@ -1,8 +1,9 @@
 """Okapi BM25 over an in-memory corpus, vectorised with scipy.sparse (k1 1.2, b 0.75 by default).
 
 Pure: built from token lists (see rank.text.tokenize). Weights are stored term-major, so a term's postings (the
-documents containing it) are one slice, `score_many` is one sparse product and `score_rows` yields many
-queries one dense row at a time. IDF is the non-negative Lucene form log(1 + (N − n + 0.5) / (n + 0.5)).
+documents containing it) are one slice, `score_many` is one sparse product and `score_block` scores many
+queries into one dense float32 block (frequent terms by a matrix product, the rest by bincount). IDF is the
+non-negative Lucene form log(1 + (N − n + 0.5) / (n + 0.5)).
 """
 
 from __future__ import annotations
@@ -142,12 +143,9 @@ class BM25Index:
             self._dense.update(zip(missing, rows, strict=True))
         return np.array([self._dense[j] for j in terms], dtype=np.float32)
 
-    def score_rows(self, queries: Sequence[Sequence[str]]) -> Iterator[NDArray[np.float64] | None]:
-        """Dense scores [n_docs] of each query in turn (None when it has no known term). Each row is one bincount
-        over its terms' concatenated postings, fresh and cache-sized: the caller may scale it in place."""
-        return self._sparse_rows([self._query_counts(q) for q in queries])
-
     def _sparse_rows(self, queries: Sequence[list[tuple[int, int]]]) -> Iterator[NDArray[np.float64] | None]:
+        """Per query (term ids and counts), its dense scores as one bincount over its terms' concatenated postings
+        (None without terms)."""
         ptr, indices, data = self._ptr, self._indices, self._by_term.data
         for counts in queries:
             if not counts:

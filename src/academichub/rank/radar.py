@@ -138,8 +138,7 @@ def rank_radars_columnar(
 ) -> list[Ranking]:
     """`rank_radars` as columnar Rankings: each ScoredPaper and its reason texts are built when read. Blocks of
     radars are ranked on up to `threads` threads (numpy releases the GIL for the heavy parts), each thread's
-    BLAS on one core; the result does not depend on the thread count (beyond float32
-    rounding: blocks are cut differently)."""
+    BLAS on one core; the thread count changes nothing but float32 rounding (blocks are cut differently)."""
     n = len(day.papers)
     if n == 0:
         return [_empty_ranking(day, q) for q in queries]
@@ -257,8 +256,7 @@ def _add_lexical(
     """BM25 of description + keywords + seed texts for the whole block (into `scratch`), z-scored per radar."""
     lexical = [tokenize(" ".join([q.radar.description, *q.radar.keywords, *_lexical_seeds(q)])) for q in queries]
     n = len(day.papers)
-    with one_blas_thread():  # the product over the frequent terms is one of many in flight
-        day.bm25.score_block(lexical, scratch)
+    day.bm25.score_block(lexical, scratch)  # on every BLAS thread, unless the blocks run on threads of their own
     mean = scratch.sum(axis=1, dtype=np.float64) / n
     square = np.einsum("ij,ij->i", scratch, scratch).astype(np.float64) / n
     scale, offset = _z_scale(weights.bm25, mean, np.sqrt(np.maximum(square - mean * mean, 0.0)))
