@@ -211,15 +211,15 @@ def _with_sentences(
     encode: bool,
 ) -> tuple[DayIndex, bool]:
     """The day with the sentence vectors the aspect signal will match: only the seeded radars' leading candidates
-    (rank.radar.aspect_candidates), encoded once and stored (the stored ones only, when not `encode`); and whether
-    some of those candidates had none stored."""
+    (rank.radar.aspect_candidates), encoded once and stored (the stored ones only, when not `encode`); and whether,
+    not encoding, some of those candidates had none stored."""
     wanted = aspect_candidates(day, queries)
     if not len(wanted):
         return day, False
     chosen = [day.papers[i] for i in wanted.tolist()]
     blocks = embed_paper_sentences(store, embedder, chosen, progress=progress, encode=encode)
     rows = SentenceRows.of([blocks.get(p.id or 0) for p in day.papers], embedder.dim)
-    return replace(day, sentences=rows), len(blocks) < len(chosen)
+    return replace(day, sentences=rows), not encode and len(blocks) < len(chosen)  # encoded: only textless miss
 
 
 def _seed_sentences(store: Store, embedder: Embedder, seeds: list[Paper], texts: Sequence[str]) -> list[Matrix]:
