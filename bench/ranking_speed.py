@@ -13,7 +13,10 @@ Prints
   - peak memory.
 Papers are real (the fixtures' arXiv corpus and OAI pages); paper and description vectors are
 random unit vectors for the ranking part, since encoding 20k abstracts takes hours on 2 cores
-and ranking cost does not depend on the values.
+and ranking cost does not depend on the values. Radars: a title as description and two of its words as
+keywords; every 5th excludes "survey", every 4th follows an author, every 10th has 3 seed papers (their
+title + abstract in BM25's query, random seed and sentence vectors: the aspect re-rank runs), every 20th
+has 👍/👎 papers.
 
     python bench/ranking_speed.py [--papers 20000] [--radars 1000] [--embed-texts 32]
 """
