@@ -55,6 +55,7 @@ RANK_THREADS = min(2, os.cpu_count() or 1)
 BLOCKS_PER_THREAD = 2  # smaller blocks even out threads whose radars cost more (seeds, long queries)
 MIN_PARALLEL_CELLS = 4_000_000  # below this many radar × paper cells one thread is quicker
 LEXICAL_SEEDS = 20  # seed texts in the BM25 query at most
+CANDIDATE_MARGIN = 20  # candidates beyond ASPECT_DEPTH given sentence vectors, against rounding between passes
 MIN_STD = 1e-9  # a signal flatter than this across the day contributes nothing
 
 
@@ -168,14 +169,15 @@ def aspect_candidates(
     day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights = RadarWeights(), *, threads: int = RANK_THREADS
 ) -> NDArray[np.intp]:
     """The day papers (ascending indices) that the aspect re-rank would match by sentence for these radars: each
-    seeded radar's ASPECT_DEPTH leading candidates under every other signal. Ranks exactly as
-    rank_radars_columnar does (same blocks), so a day carrying only these papers' sentences ranks the same as one
-    carrying every paper's; callers encode just these."""
-    if not any(any(len(s) for s in q.seed_sentences) for q in queries):
+    seeded radar's ASPECT_DEPTH leading candidates under every other signal, and CANDIDATE_MARGIN more (only the
+    seeded radars are ranked here, in other blocks than the real pass, so float32 rounding may swap near-ties).
+    A day carrying only these papers' sentences ranks as one carrying every paper's; callers encode just these."""
+    seeded = [q for q in queries if any(len(s) for s in q.seed_sentences)]
+    if not seeded:
         return np.zeros(0, dtype=np.intp)
-    ranked = rank_radars_columnar(day, queries, replace(weights, aspects=0.0), top_k=ASPECT_DEPTH, threads=threads)
-    seeded = [r.indices for r, q in zip(ranked, queries, strict=True) if any(len(s) for s in q.seed_sentences)]
-    return np.unique(np.concatenate(seeded))
+    plain = replace(weights, aspects=0.0)
+    ranked = rank_radars_columnar(day, seeded, plain, top_k=ASPECT_DEPTH + CANDIDATE_MARGIN, threads=threads)
+    return np.unique(np.concatenate([r.indices for r in ranked]))
 
 
 def _product_buffer(blocks: Sequence[Sequence[RadarQuery]], n: int) -> Matrix:
