@@ -57,3 +57,10 @@ def test_the_readme_configuration_example_is_valid(tmp_path, monkeypatch):
     settings = load_settings()
     assert settings.contact_email == "you@example.org" and settings.webhooks[0].kind == "dingtalk"
     assert settings.email_to == "you@example.org" and settings.llm_provider == "deepseek"
+
+
+def test_a_negative_sentence_vector_retention_is_refused_by_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACADEMICHUB_HOME", str(tmp_path))
+    (tmp_path / "config.toml").write_text("sentence_vectors_keep_days = -1\n")
+    with pytest.raises(ConfigError, match="sentence_vectors_keep_days"):
+        load_settings()
