@@ -1,10 +1,21 @@
-"""Small Paper / Digest builders for delivery tests."""
+"""Small RawItem / Paper / Digest builders for pipeline and delivery tests."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from academichub.models import Announcement, Author, Digest, Link, Paper, Radar, Reason, ScoredPaper
+from academichub.models import (
+    Announcement,
+    AnnounceType,
+    Author,
+    Digest,
+    Link,
+    Paper,
+    Radar,
+    RawItem,
+    Reason,
+    ScoredPaper,
+)
 
 DAY = dt.date(2026, 6, 29)
 
@@ -30,3 +41,12 @@ def make_digest(count: int = 3, *, papers=None, radar: str = "proteins", notes=(
         for i, p in enumerate(papers)
     )
     return Digest(Radar(name=radar, id=1), DAY, items, candidates=len(items), notes=tuple(notes))
+
+
+def arxiv_item(n: int, day: dt.date, title: str, abstract: str, *, listing: str = "astro-ph.GA") -> RawItem:
+    """A new arXiv listing item 2606.<n>, as the RSS source records it."""
+    return RawItem(
+        source="arxiv-rss", title=title, abstract=abstract, authors=(Author(f"Author {n}"),),
+        arxiv_id=f"2606.{n:05d}", version=1, categories=(listing,), listing=listing,
+        announced=day, announce_type=AnnounceType.NEW,
+    )  # fmt: skip

@@ -4,12 +4,13 @@ import datetime as dt
 
 import pytest
 
-from academichub.models import AnnounceType, Author, Radar, RawItem
+from academichub.models import Radar
 from academichub.pipeline import store_items
 from academichub.pipeline.digest import build_digest
 from academichub.pipeline.sentence_vectors import SUFFIX
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import open_store
+from digest_builders import arxiv_item
 
 OLD, MON = dt.date(2026, 5, 4), dt.date(2026, 6, 29)
 SEED = (
@@ -29,14 +30,6 @@ OTHERS = [
 ]
 
 
-def item(n, day, abstract, title):
-    return RawItem(
-        source="arxiv-rss", title=title, abstract=abstract, authors=(Author(f"Author {n}"),),
-        arxiv_id=f"2606.{n:05d}", version=1, categories=("astro-ph.GA",), listing="astro-ph.GA",
-        announced=day, announce_type=AnnounceType.NEW,
-    )  # fmt: skip
-
-
 class Counting(HashingEmbedder):
     def __init__(self):
         super().__init__()
@@ -52,9 +45,9 @@ class Counting(HashingEmbedder):
 @pytest.fixture
 def store(tmp_path):
     s = open_store(f"sqlite:///{tmp_path / 'a.db'}")
-    store_items(s, [item(1, OLD, SEED, "Folding proteins with graph networks")])
-    store_items(s, [item(2, MON, SHARES_ONE_SENTENCE, "Dwarf galaxy star formation")])
-    store_items(s, [item(3 + i, MON, text, text.split(".")[0]) for i, text in enumerate(OTHERS)])
+    store_items(s, [arxiv_item(1, OLD, "Folding proteins with graph networks", SEED)])
+    store_items(s, [arxiv_item(2, MON, "Dwarf galaxy star formation", SHARES_ONE_SENTENCE)])
+    store_items(s, [arxiv_item(3 + i, MON, text.split(".")[0], text) for i, text in enumerate(OTHERS)])
     yield s
     s.close()
 
@@ -90,7 +83,7 @@ def test_sentence_vectors_are_encoded_once_and_only_for_radars_with_seeds(store)
 
 
 def test_a_seed_announced_on_the_day_is_not_picked_for_its_own_radar(store):
-    store_items(store, [item(9, MON, SEED, "Folding proteins with graph networks, the sequel")])
+    store_items(store, [arxiv_item(9, MON, "Folding proteins with graph networks, the sequel", SEED)])
     radar = store.save_radar(Radar(name="own seed", seeds=("arxiv:2606.00009",), size=5))
     picked = {s.paper.identifier("arxiv") for s in build_digest(store, HashingEmbedder(), radar, MON).items}
     assert "2606.00009" not in picked

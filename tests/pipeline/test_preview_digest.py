@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from academichub.models import AnnounceType, Author, Radar, RawItem
+from academichub.models import Radar
 from academichub.pipeline import ingest_files, store_items
 from academichub.pipeline.digest import build_digest, preview_digest
 from academichub.pipeline.sentence_vectors import SUFFIX, embed_paper_sentences
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import open_store
+from digest_builders import arxiv_item
 
 OLD, MON = dt.date(2026, 5, 4), dt.date(2026, 6, 29)
 SEED = (
@@ -32,19 +33,11 @@ DAY = [
 ]  # fmt: skip
 
 
-def item(n, day, title, abstract):
-    return RawItem(
-        source="arxiv-rss", title=title, abstract=abstract, authors=(Author(f"Author {n}"),),
-        arxiv_id=f"2606.{n:05d}", version=1, categories=("astro-ph.GA",), listing="astro-ph.GA",
-        announced=day, announce_type=AnnounceType.NEW,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def store(tmp_path):
     s = open_store(f"sqlite:///{tmp_path / 'a.db'}")
-    store_items(s, [item(1, OLD, "Folding proteins with graph networks", SEED)])
-    store_items(s, [item(2 + i, MON, title, abstract) for i, (title, abstract) in enumerate(DAY)])
+    store_items(s, [arxiv_item(1, OLD, "Folding proteins with graph networks", SEED)])
+    store_items(s, [arxiv_item(2 + i, MON, title, abstract) for i, (title, abstract) in enumerate(DAY)])
     yield s
     s.close()
 
