@@ -44,6 +44,7 @@ class Pick:
 
 
 _USER_COLUMNS = "id, name, language, is_admin, password_hash IS NOT NULL, disabled"
+_JOINED_USER_COLUMNS = "u.id, u.name, u.language, u.is_admin, u.password_hash IS NOT NULL, u.disabled"  # users u
 
 
 def _user(row: tuple[object, ...]) -> User:
@@ -139,7 +140,7 @@ def create_session(
 def session_by_token_hash(conn: sqlite3.Connection, token_hash: str, now: dt.datetime) -> WebSession | None:
     """A live session of an enabled user, or None (expired, revoked, unknown)."""
     row = conn.execute(
-        "SELECT u.id, u.name, u.language, u.is_admin, u.password_hash IS NOT NULL, u.disabled, "
+        f"SELECT {_JOINED_USER_COLUMNS}, "
         "s.csrf_token, s.expires_at FROM web_sessions s JOIN users u ON u.id = s.user_id "
         "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
         (token_hash, now.isoformat()),

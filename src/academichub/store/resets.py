@@ -11,7 +11,7 @@ import datetime as dt
 import sqlite3
 
 from academichub.errors import InputError
-from academichub.store.accounts import _USER_COLUMNS, User, _user, set_password_hash
+from academichub.store.accounts import _JOINED_USER_COLUMNS, _USER_COLUMNS, User, _user, set_password_hash
 
 
 def users_by_email(conn: sqlite3.Connection, email: str) -> list[User]:
@@ -45,7 +45,7 @@ def create_reset(
 def open_reset(conn: sqlite3.Connection, token_hash: str, now: dt.datetime) -> User | None:
     """The enabled account an unused, unexpired link belongs to, else None."""
     row = conn.execute(
-        "SELECT u.id, u.name, u.language, u.is_admin, u.password_hash IS NOT NULL, u.disabled "
+        f"SELECT {_JOINED_USER_COLUMNS} "
         "FROM password_resets r JOIN users u ON u.id = r.user_id "
         "WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ? AND u.disabled = 0",
         (token_hash, now.isoformat()),
