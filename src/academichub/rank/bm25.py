@@ -2,14 +2,14 @@
 
 Pure: built from token lists (see rank.text.tokenize). Weights are stored term-major, so a term's postings (the
 documents containing it) are one slice, `score_many` is one sparse product and `score_block` scores many
-queries into one dense float32 block (frequent terms by a matrix product, the rest by bincount). IDF is the
+queries into one dense float32 block (frequent terms by a matrix product, the rest by a compiled scatter). IDF is the
 non-negative Lucene form log(1 + (N − n + 0.5) / (n + 0.5)).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -17,9 +17,11 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from academichub.rank.kernels import scatter_postings
+
 BM25_K1 = 1.2
 BM25_B = 0.75
-DENSE_RATIO = 250  # a posting scattered by bincount costs about this many multiply-adds of a BLAS product
+DENSE_RATIO = 100  # a posting scattered costs about this many multiply-adds of a one-thread BLAS product
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,10 @@ class BM25Index:
         term_of_entry = np.repeat(np.arange(len(self.vocab)), np.diff(tf.indptr))
         tf.data = self.idf[term_of_entry] * tf.data * (k1 + 1.0) / (tf.data + norm[tf.indices])
         self._by_term = tf  # [terms, docs] BM25 weight of each term in each document
-        self._ptr: list[int] = tf.indptr.tolist()  # plain ints and intp postings: cheaper per-query slicing
-        self._indices = tf.indices.astype(np.intp)
+        self._ptr: list[int] = tf.indptr.tolist()  # plain ints: cheaper per-term arithmetic in Python
+        self._term_start = tf.indptr.astype(np.int64)  # the postings as the compiled scatter reads them
+        self._docs = tf.indices.astype(np.int32)
+        self._weights = tf.data.astype(np.float32)
         self._dense: dict[int, NDArray[np.float32]] = {}  # term → its weights over every document (score_block)
 
     def docs_with(self, token: str) -> NDArray[np.int32]:
@@ -115,7 +119,7 @@ class BM25Index:
         """Dense scores of many queries into `out` [len(queries), n_docs] (float32). Terms whose postings the
         block would scan often (frequent words, words many of its queries share) are scored together as one matrix
         product over their dense weight rows, when that costs less: uses × documents × DENSE_RATIO ≥ queries ×
-        n_docs. The rest are one bincount per query."""
+        n_docs. The rest are added posting by posting (rank.kernels)."""
         counts = [self._query_counts(q) for q in queries]
         uses = Counter(j for query in counts for j, _ in query)
         ptr, cells = self._ptr, len(queries) * self.n_docs
@@ -131,9 +135,7 @@ class BM25Index:
         else:
             out.fill(0.0)
         sparse = [[(j, n) for j, n in query if j not in column] for query in counts] if dense else counts
-        for r, row in enumerate(self._sparse_rows(sparse)):
-            if row is not None:
-                out[r] += row.astype(np.float32)
+        self._scatter(sparse, out)
 
     def _dense_rows(self, terms: list[int]) -> NDArray[np.float32]:
         """The terms' weights over every document, [terms, n_docs], kept for the index's lifetime."""
@@ -143,18 +145,10 @@ class BM25Index:
             self._dense.update(zip(missing, rows, strict=True))
         return np.array([self._dense[j] for j in terms], dtype=np.float32)
 
-    def _sparse_rows(self, queries: Sequence[list[tuple[int, int]]]) -> Iterator[NDArray[np.float64] | None]:
-        """Per query (term ids and counts), its dense scores as one bincount over its terms' concatenated postings
-        (None without terms)."""
-        ptr, indices, data = self._ptr, self._indices, self._by_term.data
-        for counts in queries:
-            if not counts:
-                yield None
-                continue
-            spans = [(ptr[j], ptr[j + 1], n) for j, n in counts]
-            docs = np.concatenate([indices[lo:hi] for lo, hi, _ in spans])
-            weights = np.concatenate([data[lo:hi] if n == 1 else n * data[lo:hi] for lo, hi, n in spans])
-            row: NDArray[np.float64] = np.bincount(docs, weights=weights, minlength=self.n_docs).astype(
-                np.float64, copy=False
-            )
-            yield row
+    def _scatter(self, queries: Sequence[list[tuple[int, int]]], out: NDArray[np.float32]) -> None:
+        """Adds each query's (term ids and counts) scores over its terms' postings to its row of `out`."""
+        start = np.zeros(len(queries) + 1, dtype=np.int64)
+        np.cumsum([len(q) for q in queries], out=start[1:])
+        terms = np.fromiter((j for q in queries for j, _ in q), dtype=np.int64, count=int(start[-1]))
+        counts = np.fromiter((n for q in queries for _, n in q), dtype=np.float32, count=int(start[-1]))
+        scatter_postings(start, terms, counts, self._term_start, self._docs, self._weights, out)

@@ -1,0 +1,38 @@
+"""The ranking's compiled inner loops (numba, nopython, GIL released): the per-element work that numpy can only
+express as many short calls, each taking the GIL, so two ranking threads queue on one another. Pure functions over
+arrays; each is written in plain Python below and compiled once per machine (numba's on-disk cache).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+_compile: Callable[[Callable[..., Any]], Callable[..., Any]] = numba.njit(nogil=True, cache=True)
+
+
+def _scatter_postings(
+    query_start: NDArray[np.int64],
+    terms: NDArray[np.int64],
+    counts: NDArray[np.float32],
+    term_start: NDArray[np.int64],
+    docs: NDArray[np.int32],
+    weights: NDArray[np.float32],
+    out: NDArray[np.float32],
+) -> None:
+    """Adds to each row r of `out` count × weight of every posting of each of query r's terms: query r owns
+    terms[query_start[r]:query_start[r + 1]] (with `counts`), term t owns postings term_start[t]:term_start[t + 1]
+    of `docs` (columns of `out`) and `weights`."""
+    for r in range(len(query_start) - 1):
+        row = out[r]
+        for k in range(query_start[r], query_start[r + 1]):
+            term, count = terms[k], counts[k]
+            for p in range(term_start[term], term_start[term + 1]):
+                row[docs[p]] += count * weights[p]
+
+
+scatter_postings: Callable[..., None] = _compile(_scatter_postings)
