@@ -120,22 +120,32 @@ class BM25Index:
         block would scan often (frequent words, words many of its queries share) are scored together as one matrix
         product over their dense weight rows, when that costs less: uses × documents × DENSE_RATIO ≥ queries ×
         n_docs. The rest are added posting by posting (rank.kernels)."""
-        counts = [self._query_counts(q) for q in queries]
-        uses = Counter(j for query in counts for j, _ in query)
-        ptr, cells = self._ptr, len(queries) * self.n_docs
-        dense = sorted(j for j, u in uses.items() if u * (ptr[j + 1] - ptr[j]) * DENSE_RATIO >= cells)
-        if dense:
-            column = {j: c for c, j in enumerate(dense)}
-            weights = np.zeros((len(queries), len(dense)), dtype=np.float32)
-            for r, query in enumerate(counts):
-                for j, n in query:
-                    if j in column:
-                        weights[r, column[j]] = n
-            np.matmul(weights, self._dense_rows(dense), out=out)
+        rows, terms, counts = self._block_counts(queries)
+        df = np.diff(self._term_start)[terms]
+        uses = np.bincount(terms, minlength=len(self.vocab))[terms]
+        dense = uses * df * DENSE_RATIO >= len(queries) * self.n_docs  # per (query, term) entry
+        if dense.any():
+            columns, column_of = np.unique(terms[dense], return_inverse=True)
+            weights = np.zeros((len(queries), len(columns)), dtype=np.float32)
+            weights[rows[dense], column_of] = counts[dense]
+            np.matmul(weights, self._dense_rows(columns.tolist()), out=out)
         else:
             out.fill(0.0)
-        sparse = [[(j, n) for j, n in query if j not in column] for query in counts] if dense else counts
-        self._scatter(sparse, out)
+        sparse = ~dense
+        start = np.searchsorted(rows[sparse], np.arange(len(queries) + 1)).astype(np.int64)
+        scatter_postings(start, terms[sparse], counts[sparse], self._term_start, self._docs, self._weights, out)
+
+    def _block_counts(
+        self, queries: Sequence[Sequence[str]]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
+        """Every (query, known term) pair of the block and the term's count in the query, by query then term."""
+        vocab = self.vocab
+        ids = np.fromiter((vocab.get(t, -1) for q in queries for t in q), dtype=np.int64)
+        owner = np.repeat(np.arange(len(queries), dtype=np.int64), [len(q) for q in queries])
+        known = ids >= 0
+        pairs, counts = np.unique(owner[known] * len(vocab) + ids[known], return_counts=True)
+        rows, terms = np.divmod(pairs, len(vocab))
+        return rows, terms, counts.astype(np.float32)
 
     def _dense_rows(self, terms: list[int]) -> NDArray[np.float32]:
         """The terms' weights over every document, [terms, n_docs], kept for the index's lifetime."""
@@ -144,11 +154,3 @@ class BM25Index:
             rows = self._by_term[missing].toarray().astype(np.float32)
             self._dense.update(zip(missing, rows, strict=True))
         return np.array([self._dense[j] for j in terms], dtype=np.float32)
-
-    def _scatter(self, queries: Sequence[list[tuple[int, int]]], out: NDArray[np.float32]) -> None:
-        """Adds each query's (term ids and counts) scores over its terms' postings to its row of `out`."""
-        start = np.zeros(len(queries) + 1, dtype=np.int64)
-        np.cumsum([len(q) for q in queries], out=start[1:])
-        terms = np.fromiter((j for q in queries for j, _ in q), dtype=np.int64, count=int(start[-1]))
-        counts = np.fromiter((n for q in queries for _, n in q), dtype=np.float32, count=int(start[-1]))
-        scatter_postings(start, terms, counts, self._term_start, self._docs, self._weights, out)

@@ -36,3 +36,33 @@ def _scatter_postings(
 
 
 scatter_postings: Callable[..., None] = _compile(_scatter_postings)
+
+
+def _add_z_scored(
+    source: NDArray[np.float32], total: NDArray[np.float32], targets: NDArray[np.int64], weight: float, min_std: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Adds weight × (source[i] − mean) / std, less its constant −weight × mean / std, to total[targets[i]] for
+    each row i of `source` (nothing where std ≤ min_std); returns each row's mean and std. Row by row, so a row is
+    still in cache when it is added."""
+    rows, n = source.shape
+    means = np.zeros(rows)
+    stds = np.zeros(rows)
+    for i in range(rows):
+        row = source[i]
+        first = 0.0
+        second = 0.0
+        for c in range(n):
+            first += row[c]
+            second += row[c] * row[c]
+        mean = first / max(n, 1)
+        std = np.sqrt(max(second / max(n, 1) - mean * mean, 0.0))
+        means[i], stds[i] = mean, std
+        if std > min_std:
+            scale = np.float32(weight / std)
+            into = total[targets[i]]
+            for c in range(n):
+                into[c] += scale * row[c]
+    return means, stds
+
+
+add_z_scored: Callable[..., tuple[NDArray[np.float64], NDArray[np.float64]]] = _compile(_add_z_scored)

@@ -27,6 +27,7 @@ from academichub.models import Paper, Radar, ScoredPaper
 from academichub.rank.aspects import ASPECT_DEPTH, AspectHits, add_aspects
 from academichub.rank.classifier import classifier_directions
 from academichub.rank.day import DayIndex, index_day, one_blas_thread
+from academichub.rank.kernels import add_z_scored
 from academichub.rank.keywords import add_keyword_bonus, author_hits, exclude_phrases, keyword_hits
 from academichub.rank.ranking import Ranking
 from academichub.rank.reasons import STANDS_OUT_Z, Evidence, ReasonCodes, reason_codes
@@ -257,14 +258,9 @@ def _add_lexical(
 ) -> NDArray[np.float64]:
     """BM25 of description + keywords + seed texts for the whole block (into `scratch`), z-scored per radar."""
     lexical = [tokenize(" ".join([q.radar.description, *q.radar.keywords, *_lexical_seeds(q)])) for q in queries]
-    n = len(day.papers)
-    day.bm25.score_block(lexical, scratch)  # on every BLAS thread, unless the blocks run on threads of their own
-    mean = scratch.sum(axis=1, dtype=np.float64) / n
-    square = np.einsum("ij,ij->i", scratch, scratch).astype(np.float64) / n
-    scale, offset = _z_scale(weights.bm25, mean, np.sqrt(np.maximum(square - mean * mean, 0.0)))
-    scratch *= scale.astype(np.float32)[:, None]
-    total += scratch
-    return offset
+    day.bm25.score_block(lexical, scratch)
+    mean, std = add_z_scored(scratch, total, np.arange(len(queries), dtype=np.int64), weights.bm25, MIN_STD)
+    return _z_scale(weights.bm25, mean, std)[1]
 
 
 def _lexical_seeds(query: RadarQuery) -> Sequence[str]:
@@ -349,14 +345,10 @@ def _add_nearest(
     for size in sets.layers[1:]:
         np.maximum(best[:size], sims[start : start + size], out=best[:size])
         start += size
-    mean, std = best.mean(axis=1, dtype=np.float64), best.std(axis=1, dtype=np.float64)
+    mean, std = add_z_scored(best, total, np.asarray(sets.owners, dtype=np.int64), weight, MIN_STD)
     if stands_out is not None:
         stands_out[sets.owners] = mean + STANDS_OUT_Z * std
-    scale, constant = _z_scale(weight, mean, std)
-    best *= scale.astype(np.float32)[:, None]
-    for i, r in enumerate(sets.owners):
-        total[r] += best[i]
-    offset[sets.owners] = constant
+    offset[sets.owners] = _z_scale(weight, mean, std)[1]
     return offset
 
 
