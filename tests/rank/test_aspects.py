@@ -63,3 +63,10 @@ def test_the_best_sentence_and_its_closeness_are_found() -> None:
     assert which == 0  # the sentence on the same method, not the one on galaxies
     assert abs(cosine - float((seed @ paper[0]).max())) < 1e-6
     assert best_sentence(seed, SentenceRows.of([None], seed.shape[1]), 0) == (-1, 0.0)
+
+
+def test_a_seed_without_sentences_does_not_shift_which_seed_is_named() -> None:
+    empty, seed, paper = encode([UNRELATED, SEED, SHARES_METHOD])
+    nothing = np.zeros((0, seed.shape[1]), np.float32)
+    match = sentence_match([nothing, empty, seed], SentenceRows.of([paper], seed.shape[1]), np.array([0]))
+    assert match.seed.tolist() == [2]  # the third seed, as the caller numbers them

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from academichub.rank.kernels import match_sentences
+
 Matrix = NDArray[np.float32]
 
 
@@ -59,7 +61,8 @@ def sentence_match(seeds: Sequence[Matrix], day: SentenceRows, papers: NDArray[n
     """The aspect match of each of `papers` (day indices) with the best of `seeds` (each [sentences, d])."""
     score = np.full(len(papers), np.nan)
     which = np.full(len(papers), -1, dtype=np.intp)
-    seeds = [s for s in seeds if len(s)]
+    holding = np.array([k for k, s in enumerate(seeds) if len(s)], dtype=np.intp)  # seeds with sentences
+    seeds = [seeds[k] for k in holding.tolist()]
     counts = day.counts(papers)
     present = np.flatnonzero(counts > 0)
     if not seeds or not len(present):
@@ -68,17 +71,13 @@ def sentence_match(seeds: Sequence[Matrix], day: SentenceRows, papers: NDArray[n
     firsts = np.zeros(len(own), dtype=np.intp)
     np.cumsum(sizes[:-1], out=firsts[1:])
     rows = np.arange(int(sizes.sum()), dtype=np.intp) + np.repeat(day.start[own] - firsts, sizes)
-    seed_firsts = np.zeros(len(seeds), dtype=np.intp)
-    np.cumsum([len(s) for s in seeds[:-1]], out=seed_firsts[1:])
+    seed_start = np.zeros(len(seeds) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in seeds], out=seed_start[1:])
+    paper_start = np.append(firsts, len(rows)).astype(np.int64)
     # [candidate sentences, all seed sentences]: a paper's sentences are consecutive rows
     sims = np.take(day.vectors, rows, axis=0) @ np.vstack(seeds).astype(np.float32).T
-    best_in_paper = np.maximum.reduceat(sims, firsts, axis=0)  # [papers, seed sentences]
-    forward = np.add.reduceat(best_in_paper, seed_firsts, axis=1) / np.array([len(s) for s in seeds])[None, :]
-    best_in_seed = np.maximum.reduceat(sims, seed_firsts, axis=1)  # [candidate sentences, seeds]
-    backward = np.add.reduceat(best_in_seed, firsts, axis=0) / sizes[:, None]
-    both = 0.5 * (forward.astype(np.float64) + backward)  # [papers, seeds]
-    which[present] = both.argmax(axis=1)
-    score[present] = both.max(axis=1)
+    score[present], best = match_sentences(sims, paper_start, seed_start)
+    which[present] = holding[best]
     return SentenceMatch(score, which)
 
 

@@ -66,3 +66,38 @@ def _add_z_scored(
 
 
 add_z_scored: Callable[..., tuple[NDArray[np.float64], NDArray[np.float64]]] = _compile(_add_z_scored)
+
+
+def _match_sentences(
+    sims: NDArray[np.float32], paper_start: NDArray[np.int64], seed_start: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """The aspect match (rank.aspects) of each paper with its best seed, from `sims` [paper sentences, seed
+    sentences]: paper p owns rows paper_start[p]:paper_start[p + 1], seed s columns seed_start[s]:seed_start[s + 1].
+    match(s, p) = ½ (mean over s's sentences of the best of p's + mean over p's sentences of the best of s's).
+    Returns the best match per paper and which seed gave it (the first on a tie)."""
+    papers, seeds = len(paper_start) - 1, len(seed_start) - 1
+    score = np.full(papers, -np.inf)
+    which = np.zeros(papers, dtype=np.int64)
+    for p in range(papers):
+        lo, hi = paper_start[p], paper_start[p + 1]
+        for s in range(seeds):
+            first, last = seed_start[s], seed_start[s + 1]
+            forward = 0.0
+            for c in range(first, last):
+                best = sims[lo, c]
+                for i in range(lo + 1, hi):
+                    best = max(best, sims[i, c])
+                forward += best
+            backward = 0.0
+            for i in range(lo, hi):
+                best = sims[i, first]
+                for c in range(first + 1, last):
+                    best = max(best, sims[i, c])
+                backward += best
+            both = 0.5 * (forward / (last - first) + backward / (hi - lo))
+            if both > score[p]:
+                score[p], which[p] = both, s
+    return score, which
+
+
+match_sentences: Callable[..., tuple[NDArray[np.float64], NDArray[np.int64]]] = _compile(_match_sentences)
