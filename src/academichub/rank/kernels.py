@@ -101,3 +101,70 @@ def _match_sentences(
 
 
 match_sentences: Callable[..., tuple[NDArray[np.float64], NDArray[np.int64]]] = _compile(_match_sentences)
+
+
+def _sample_threshold(row: NDArray[np.float32], stride: int, rank: int, top: NDArray[np.float32]) -> float:
+    """The rank-th largest of row[::stride] (−inf when the sample is shorter), kept in `top` ascending."""
+    top[:] = -np.inf
+    for c in range(0, len(row), stride):
+        value = row[c]
+        if value > top[0]:
+            i = 1
+            while i < rank and top[i] < value:
+                top[i - 1] = top[i]
+                i += 1
+            top[i - 1] = value
+    return float(top[0])
+
+
+sample_threshold: Callable[..., float] = _compile(_sample_threshold)
+
+
+def _best_above(
+    row: NDArray[np.float32], threshold: float, cols: NDArray[np.int64], values: NDArray[np.float32]
+) -> int:
+    """The best len(cols) finite entries of `row` at or above `threshold`, by insertion into cols/values (best
+    first; an entry goes after equal ones, so ties keep column order); returns how many entries qualified."""
+    k = len(cols)
+    held = 0
+    qualified = 0
+    for c in range(len(row)):
+        value = row[c]
+        if not (value >= threshold and np.isfinite(value)):
+            continue
+        qualified += 1
+        if held == k and not value > values[k - 1]:
+            continue
+        i = min(held, k - 1)
+        while i > 0 and values[i - 1] < value:
+            values[i], cols[i] = values[i - 1], cols[i - 1]
+            i -= 1
+        values[i], cols[i] = value, c
+        held = min(held + 1, k)
+    return qualified
+
+
+best_above: Callable[..., int] = _compile(_best_above)
+
+
+def _best_columns(
+    block: NDArray[np.float32], k: int, stride: int, rank: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Per row, the columns of its k best finite entries, best first (ties: lower column first), and how many there
+    are (fewer than k when the row has fewer finite entries). Only entries at or above the rank-th best of every
+    stride-th entry are considered; a row where those are fewer than k considers every finite entry."""
+    rows = block.shape[0]
+    best = np.zeros((rows, k), dtype=np.int64)
+    found = np.zeros(rows, dtype=np.int64)
+    values = np.empty(k, dtype=np.float32)
+    top = np.empty(rank, dtype=np.float32)
+    for r in range(rows):
+        row = block[r]
+        qualified = best_above(row, sample_threshold(row, stride, rank, top), best[r], values)
+        if qualified < k:
+            qualified = best_above(row, -np.inf, best[r], values)
+        found[r] = min(k, qualified)
+    return best, found
+
+
+best_columns: Callable[..., tuple[NDArray[np.int64], NDArray[np.int64]]] = _compile(_best_columns)
