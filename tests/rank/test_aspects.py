@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from academichub.rank.aspects import SentenceRows, best_sentence, sentence_match
+from academichub.rank.aspects import SentenceRows, sentence_match
 from academichub.rank.embedders import HashingEmbedder
 from academichub.rank.sentences import split_sentences
 
@@ -58,11 +58,12 @@ def test_papers_or_radars_without_sentences_get_no_score() -> None:
 
 
 def test_the_best_sentence_and_its_closeness_are_found() -> None:
-    seed, paper = encode([SEED, SHARES_METHOD])
-    which, cosine = best_sentence(seed, SentenceRows.of([paper], seed.shape[1]), 0)
-    assert which == 0  # the sentence on the same method, not the one on galaxies
-    assert abs(cosine - float((seed @ paper[0]).max())) < 1e-6
-    assert best_sentence(seed, SentenceRows.of([None], seed.shape[1]), 0) == (-1, 0.0)
+    method_last = " ".join(reversed(split_sentences(SHARES_METHOD)))
+    seed, paper, reordered = encode([SEED, SHARES_METHOD, method_last])
+    rows = SentenceRows.of([paper, None, reordered], seed.shape[1])
+    match = sentence_match([seed], rows, np.array([0, 1, 2]))
+    assert match.sentence.tolist() == [0, -1, 1]  # the sentence on the same method, not the one on galaxies
+    assert abs(float(match.cosine[0]) - float((seed @ paper[0]).max())) < 1e-6
 
 
 def test_a_seed_without_sentences_does_not_shift_which_seed_is_named() -> None:

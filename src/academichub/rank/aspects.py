@@ -55,18 +55,22 @@ class SentenceMatch:
 
     score: NDArray[np.float64]
     seed: NDArray[np.intp]  # which seed matched best (-1 where score is NaN)
+    sentence: NDArray[np.intp]  # the paper's sentence closest to any sentence of that seed (-1 where NaN)
+    cosine: NDArray[np.float32]  # … and how close
 
 
 def sentence_match(seeds: Sequence[Matrix], day: SentenceRows, papers: NDArray[np.intp]) -> SentenceMatch:
     """The aspect match of each of `papers` (day indices) with the best of `seeds` (each [sentences, d])."""
     score = np.full(len(papers), np.nan)
     which = np.full(len(papers), -1, dtype=np.intp)
+    sentence = np.full(len(papers), -1, dtype=np.intp)
+    cosine = np.zeros(len(papers), dtype=np.float32)
     holding = np.array([k for k, s in enumerate(seeds) if len(s)], dtype=np.intp)  # seeds with sentences
     seeds = [seeds[k] for k in holding.tolist()]
     counts = day.counts(papers)
     present = np.flatnonzero(counts > 0)
     if not seeds or not len(present):
-        return SentenceMatch(score, which)
+        return SentenceMatch(score, which, sentence, cosine)
     own, sizes = papers[present], counts[present]
     firsts = np.zeros(len(own), dtype=np.intp)
     np.cumsum(sizes[:-1], out=firsts[1:])
@@ -76,9 +80,9 @@ def sentence_match(seeds: Sequence[Matrix], day: SentenceRows, papers: NDArray[n
     paper_start = np.append(firsts, len(rows)).astype(np.int64)
     # [candidate sentences, all seed sentences]: a paper's sentences are consecutive rows
     sims = np.take(day.vectors, rows, axis=0) @ np.vstack(seeds).astype(np.float32).T
-    score[present], best = match_sentences(sims, paper_start, seed_start)
+    score[present], best, sentence[present], cosine[present] = match_sentences(sims, paper_start, seed_start)
     which[present] = holding[best]
-    return SentenceMatch(score, which)
+    return SentenceMatch(score, which, sentence, cosine)
 
 
 ASPECT_DEPTH = 200  # each radar's leading candidates re-ranked by the aspect signal
@@ -88,31 +92,25 @@ NAMED_MIN_COS = 0.88  # … and the sentence pair is this close (e5: generic ML 
 
 @dataclass(frozen=True)
 class AspectHits:
-    """One radar's re-ranked candidates (ascending day indices), their aspect z-scores and best seeds."""
+    """One radar's re-ranked candidates (ascending day indices), their aspect z-scores and matches."""
 
     papers: NDArray[np.intp]
     z: NDArray[np.float64]
-    seed: NDArray[np.intp]
-    seeds: Sequence[Matrix] = ()  # the radar's seed sentence vectors, for naming the matching sentence
+    match: SentenceMatch
 
-    def named(self, day: SentenceRows, kept: NDArray[np.intp], titles: int) -> NDArray[np.intp]:
+    def named(self, kept: NDArray[np.intp], titles: int) -> NDArray[np.intp]:
         """Per kept paper, (seed, the paper's sentence closest to it) where the match stands out among the
         candidates and the sentence pair is close in absolute terms; (-1, -1) elsewhere. `titles`: seeds that
         have a title to name."""
-        z, seed = self.at(kept)
         out = np.full((len(kept), 2), -1, dtype=np.intp)
-        for j in np.flatnonzero((z >= STANDS_OUT_Z) & (seed >= 0) & (seed < titles)).tolist():
-            which = int(seed[j])
-            sentence, cosine = best_sentence(self.seeds[which], day, int(kept[j]))
-            if cosine >= NAMED_MIN_COS:
-                out[j] = which, sentence
+        if not len(self.papers):
+            return out
+        pos = np.minimum(np.searchsorted(self.papers, kept), len(self.papers) - 1)
+        seed, sentence = self.match.seed[pos], self.match.sentence[pos]
+        named = (self.papers[pos] == kept) & (self.z[pos] >= STANDS_OUT_Z) & (seed >= 0) & (seed < titles)
+        named &= self.match.cosine[pos].astype(np.float64) >= NAMED_MIN_COS
+        out[named] = np.column_stack([seed, sentence])[named]
         return out
-
-    def at(self, kept: NDArray[np.intp]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
-        """z and best seed of each kept paper (NaN and -1 where it was not re-ranked)."""
-        pos = np.minimum(np.searchsorted(self.papers, kept), max(len(self.papers) - 1, 0))
-        found = self.papers[pos] == kept if len(self.papers) else np.zeros(len(kept), dtype=bool)
-        return np.where(found, self.z[pos] if len(self.z) else np.nan, np.nan), np.where(found, self.seed[pos], -1)
 
 
 def add_aspects(
@@ -122,7 +120,7 @@ def add_aspects(
     scores, z over those candidates); papers further down keep their scores."""
     papers = np.sort(leading[np.isfinite(row[leading])])
     if not len(papers) or not any(len(s) for s in seeds):
-        return AspectHits(np.zeros(0, np.intp), np.zeros(0), np.zeros(0, np.intp))
+        return AspectHits(papers[:0], np.zeros(0), sentence_match((), day, papers[:0]))
     match = sentence_match(seeds, day, papers)
     valid = np.isfinite(match.score)
     z = np.full(len(papers), np.nan)
@@ -132,14 +130,4 @@ def add_aspects(
         if std > 1e-9:
             z[valid] = (values - values.mean()) / std
             row[papers[valid]] += (weight * z[valid]).astype(np.float32)
-    return AspectHits(papers, z, match.seed, seeds)
-
-
-def best_sentence(seed: Matrix, day: SentenceRows, paper: int) -> tuple[int, float]:
-    """Which of the paper's sentences comes closest to any sentence of `seed`, and how close (-1: none)."""
-    rows = day.vectors[day.start[paper] : day.start[paper + 1]]
-    if not len(rows) or not len(seed):
-        return -1, 0.0
-    best = (seed @ rows.T).max(axis=0)
-    which = int(best.argmax())
-    return which, float(best[which])
+    return AspectHits(papers, z, match)

@@ -70,14 +70,17 @@ add_z_scored: Callable[..., tuple[NDArray[np.float64], NDArray[np.float64]]] = _
 
 def _match_sentences(
     sims: NDArray[np.float32], paper_start: NDArray[np.int64], seed_start: NDArray[np.int64]
-) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
     """The aspect match (rank.aspects) of each paper with its best seed, from `sims` [paper sentences, seed
     sentences]: paper p owns rows paper_start[p]:paper_start[p + 1], seed s columns seed_start[s]:seed_start[s + 1].
     match(s, p) = ½ (mean over s's sentences of the best of p's + mean over p's sentences of the best of s's).
-    Returns the best match per paper and which seed gave it (the first on a tie)."""
+    Returns per paper the best match, which seed gave it (the first on a tie), which of the paper's sentences
+    comes closest to any sentence of that seed (the first on a tie) and how close."""
     papers, seeds = len(paper_start) - 1, len(seed_start) - 1
     score = np.full(papers, -np.inf)
     which = np.zeros(papers, dtype=np.int64)
+    sentence = np.zeros(papers, dtype=np.int64)
+    closest = np.zeros(papers, dtype=np.float32)
     for p in range(papers):
         lo, hi = paper_start[p], paper_start[p + 1]
         for s in range(seeds):
@@ -97,10 +100,16 @@ def _match_sentences(
             both = 0.5 * (forward / (last - first) + backward / (hi - lo))
             if both > score[p]:
                 score[p], which[p] = both, s
-    return score, which
+        first, last = seed_start[which[p]], seed_start[which[p] + 1]
+        closest[p] = sims[lo, first]
+        for i in range(lo, hi):
+            for c in range(first, last):
+                if sims[i, c] > closest[p]:
+                    closest[p], sentence[p] = sims[i, c], i - lo
+    return score, which, sentence, closest
 
 
-match_sentences: Callable[..., tuple[NDArray[np.float64], NDArray[np.int64]]] = _compile(_match_sentences)
+match_sentences: Callable[..., tuple[NDArray[Any], ...]] = _compile(_match_sentences)
 
 
 def _sample_threshold(row: NDArray[np.float32], stride: int, rank: int, top: NDArray[np.float32]) -> float:

@@ -390,6 +390,6 @@ def _ranking(
     scores = row[kept].astype(np.float64) + offset
     kept_vectors = day.vectors[kept] if day.vectors.shape[1] > 0 else None
     codes = reason_codes(ev, kept, kept_vectors)
-    if aspects is not None and day.sentences is not None:
-        codes = replace(codes, aspect_sentence=aspects.named(day.sentences, kept, len(ev.seed_titles)))
+    if aspects is not None:
+        codes = replace(codes, aspect_sentence=aspects.named(kept, len(ev.seed_titles)))
     return Ranking(day.papers, kept, scores, ev, codes)
