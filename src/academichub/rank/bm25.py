@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -139,12 +139,12 @@ class BM25Index:
         self, queries: Sequence[Sequence[str]]
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
         """Every (query, known term) pair of the block and the term's count in the query, by query then term."""
-        vocab = self.vocab
-        ids = np.fromiter((vocab.get(t, -1) for q in queries for t in q), dtype=np.int64)
+        flat = list(chain.from_iterable(queries))
+        ids = np.fromiter(map(self.vocab.get, flat, repeat(-1, len(flat))), dtype=np.int64, count=len(flat))
         owner = np.repeat(np.arange(len(queries), dtype=np.int64), [len(q) for q in queries])
         known = ids >= 0
-        pairs, counts = np.unique(owner[known] * len(vocab) + ids[known], return_counts=True)
-        rows, terms = np.divmod(pairs, len(vocab))
+        pairs, counts = np.unique(owner[known] * len(self.vocab) + ids[known], return_counts=True)
+        rows, terms = np.divmod(pairs, len(self.vocab))
         return rows, terms, counts.astype(np.float32)
 
     def _dense_rows(self, terms: list[int]) -> NDArray[np.float32]:
