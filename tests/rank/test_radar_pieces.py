@@ -7,7 +7,7 @@ import pytest
 
 from academichub.models import Radar
 from academichub.rank.classifier import classifier_directions
-from academichub.rank.keywords import phrase_hits
+from academichub.rank.keywords import MAX_COUNTED_KEYWORDS, add_keyword_bonus, phrase_hits
 from academichub.rank.matching import fold
 from academichub.rank.radar import RadarQuery, RadarWeights, rank_radars
 from academichub.rank.topk import top_columns
@@ -100,3 +100,13 @@ def test_top_columns_matches_a_full_sort_and_skips_filtered():
     assert [len(c) for c in top_columns(block[:2], None)] == [10, 5000]
     assert got[5].tolist() == list(range(0, 3000, 50))
     assert [len(c) for c in top_columns(block[:2], 0)] == [0, 0]
+
+
+def test_the_keyword_bonus_counts_at_most_three_keywords_a_paper():
+    row = np.zeros(6, dtype=np.float32)
+    hits = {f"k{i}": np.array([0, 1, 2, 3, 4][: 5 - i], dtype=np.intp) for i in range(5)}  # paper j: 5 − j keywords
+    add_keyword_bonus(row, hits, 0.5)
+    assert MAX_COUNTED_KEYWORDS == 3
+    assert row.tolist() == [1.5, 1.5, 1.5, 1.0, 0.5, 0.0]
+    add_keyword_bonus(row, {"none": np.zeros(0, dtype=np.intp)}, 0.5)
+    assert row.tolist() == [1.5, 1.5, 1.5, 1.0, 0.5, 0.0]

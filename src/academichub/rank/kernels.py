@@ -177,3 +177,15 @@ def _best_columns(
 
 
 best_columns: Callable[..., tuple[NDArray[np.int64], NDArray[np.int64]]] = _compile(_best_columns)
+
+
+def _add_capped(row: NDArray[np.float32], hits: NDArray[np.int64], bonus: float, cap: int) -> None:
+    """Adds `bonus` to row[i] for each occurrence of i in `hits`, at most `cap` times per i."""
+    seen = np.zeros(len(row), dtype=np.uint8)
+    for i in hits:
+        if seen[i] < cap:
+            seen[i] += 1
+            row[i] += np.float32(bonus)
+
+
+add_capped: Callable[..., None] = _compile(_add_capped)

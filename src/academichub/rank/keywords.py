@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.rank.day import DayIndex
+from academichub.rank.kernels import add_capped
 from academichub.rank.matching import author_key, fold, has_phrase, is_whole_word, phrase, phrase_starts
 from academichub.rank.text import tokenize
 
@@ -101,12 +102,8 @@ def keyword_hits(day: DayIndex, keywords: Iterable[str]) -> dict[str, NDArray[np
 def add_keyword_bonus(row: NDArray[np.float32], hits: dict[str, NDArray[np.intp]], bonus: float) -> None:
     """`bonus` per matched keyword, at most MAX_COUNTED_KEYWORDS counted per paper."""
     found = [h for h in hits.values() if len(h)]
-    if len(found) <= MAX_COUNTED_KEYWORDS:
-        for h in found:
-            row[h] += np.float32(bonus)
-        return
-    papers, counts = np.unique(np.concatenate(found), return_counts=True)
-    row[papers] += np.float32(bonus) * np.minimum(counts, MAX_COUNTED_KEYWORDS).astype(np.float32)
+    if found:
+        add_capped(row, np.concatenate(found).astype(np.int64, copy=False), bonus, MAX_COUNTED_KEYWORDS)
 
 
 def author_hits(day: DayIndex, authors: Iterable[str]) -> NDArray[np.intp]:
