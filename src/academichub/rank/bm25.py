@@ -79,7 +79,6 @@ class BM25Index:
         term_of_entry = np.repeat(np.arange(len(self.vocab)), np.diff(tf.indptr))
         tf.data = self.idf[term_of_entry] * tf.data * (k1 + 1.0) / (tf.data + norm[tf.indices])
         self._by_term = tf  # [terms, docs] BM25 weight of each term in each document
-        self._ptr: list[int] = tf.indptr.tolist()  # plain ints: cheaper per-term arithmetic in Python
         self._term_start = tf.indptr.astype(np.int64)  # the postings as the compiled scatter reads them
         self._docs = tf.indices.astype(np.int32)
         self._weights = tf.data.astype(np.float32)

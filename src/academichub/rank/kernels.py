@@ -180,7 +180,7 @@ best_columns: Callable[..., tuple[NDArray[np.int64], NDArray[np.int64]]] = _comp
 
 
 def _add_capped(row: NDArray[np.float32], hits: NDArray[np.int64], bonus: float, cap: int) -> None:
-    """Adds `bonus` to row[i] for each occurrence of i in `hits`, at most `cap` times per i."""
+    """Adds `bonus` to row[i] for each occurrence of i in `hits`, at most `cap` (< 256) times per i."""
     seen = np.zeros(len(row), dtype=np.uint8)
     for i in hits:
         if seen[i] < cap:

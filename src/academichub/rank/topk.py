@@ -1,8 +1,8 @@
 """Each row's best k columns of a score block, best first, skipping −inf (filtered) entries. Pure.
 
 Exact, but cheaper than a full argpartition of every row: a threshold is read off a strided sample of each row and
-only the entries above it are sorted, row by row in one compiled pass (rank.kernels); a row whose threshold
-proves too high falls back to all its finite entries. Ties go to the lower column.
+only the entries above it enter a k-best buffer by insertion, row by row in one compiled pass (rank.kernels); a row
+whose threshold proves too high falls back to all its finite entries. Ties go to the lower column.
 """
 
 from __future__ import annotations
