@@ -234,7 +234,20 @@ class Digest:
     day: dt.date
     items: tuple[ScoredPaper, ...] = ()
     candidates: int = 0
-    notes: tuple[str, ...] = ()  # "no announcement (weekend)", "source X failed: …"
+    notes: tuple[str, ...] = ()  # "no announcement (weekend)", "source X failed: …" (Notes when built here)
+
+
+class Note(str):
+    """A note on a day or a digest ("source X failed: …"). It reads as its English text everywhere (CLI, e-mail,
+    JSON); `key` and `values` let an interface say it in the reader's language."""
+
+    key: str
+    values: dict[str, str]
+
+    def __new__(cls, key: str, text: str, **values: str) -> Note:
+        note = super().__new__(cls, text)
+        note.key, note.values = key, values
+        return note
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ def test_a_seeded_preview_before_the_daily_job_says_it_ranks_without_sentence_ma
     token = sign_up(client)
     seed = store.list_papers(day=store.announcement_days(limit=1)[0][0], limit=1)[0]
     form = {"csrf_token": token, "name": "agents", "description": "LLM agents", "seeds": seed.keys[0], "size": "10"}
-    preview = client.post("/radars/preview", data=form)
-    assert preview.status_code == 200 and "sentence by sentence" in preview.text
+    preview = client.post("/radars/preview", data=form)  # the interface starts in Chinese
+    assert preview.status_code == 200 and "没有逐句匹配您的种子论文" in preview.text
     assert len(card_ids(preview.text)) == PREVIEW_SIZE
+    client.post("/lang", data={"csrf_token": token, "lang": "en", "next": "/"})
+    assert "sentence by sentence" in client.post("/radars/preview", data=form).text

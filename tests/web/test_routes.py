@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from starlette.testclient import TestClient
 
 from academichub.config import Settings
-from academichub.models import FeedbackKind, RunStatus
+from academichub.models import FeedbackKind, FetchRun, RunStatus
 from academichub.store import Store
 from academichub.web import security
 from academichub.web.app import create_app
@@ -46,10 +47,25 @@ def test_daily_lists_the_numbered_papers_with_badges_links_and_reasons(client: T
     assert 'class="fb fb-up' in ranked
 
 
-def test_day_without_papers_says_so(client: TestClient) -> None:
-    sign_up(client)
-    page = client.get("/?day=2026-06-27").text  # a Saturday with no announcements
-    assert "no papers were announced on this day" in page
+def test_day_without_papers_says_so_in_the_readers_language(client: TestClient) -> None:
+    token = sign_up(client)
+    page = client.get("/?day=2026-06-27").text  # a Saturday with no announcements; the interface starts in Chinese
+    assert "这一天没有发布新论文" in page and "no papers were announced" not in page
+    client.post("/lang", data={"csrf_token": token, "lang": "en", "next": "/"})
+    assert "no papers were announced on this day" in client.get("/?day=2026-06-27").text
+
+
+def test_a_failed_source_is_named_on_its_day_in_the_readers_language(client: TestClient, store: Store) -> None:
+    token = sign_up(client)
+    day = store.recent_days(limit=1)[0]
+    store.ensure_source("arxiv-rss:cs.LG", "arxiv-rss", "cs.LG")
+    run = store.start_run(FetchRun("arxiv-rss:cs.LG", dt.datetime.now(dt.UTC)), day)
+    run.status, run.error, run.finished_at = RunStatus.FAILED, "HTTP 503", dt.datetime.now(dt.UTC)
+    store.finish_run(run)
+    chinese = client.get(f"/?radar=all&day={day}").text
+    assert "arxiv-rss:cs.LG 抓取失败：HTTP 503" in chinese
+    client.post("/lang", data={"csrf_token": token, "lang": "en", "next": "/"})
+    assert "arxiv-rss:cs.LG failed: HTTP 503" in client.get(f"/?radar=all&day={day}").text
 
 
 def test_csrf_missing_or_wrong_is_refused(client: TestClient, store: Store) -> None:

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from academichub.curate.digest import MIN_POOL, POOL_FACTOR, select_digest
 from academichub.errors import InputError
-from academichub.models import AnnounceType, Digest, FeedbackKind, Paper, Radar, RunStatus, ScoredPaper
+from academichub.models import AnnounceType, Digest, FeedbackKind, Note, Paper, Radar, RunStatus, ScoredPaper
 from academichub.pipeline.sentence_vectors import embed_paper_sentences, embed_text_sentences
 from academichub.rank.aspects import SentenceRows
 from academichub.rank.day import DayIndex
@@ -28,10 +28,12 @@ from academichub.store import Store
 
 MAX_CANDIDATES = 20_000
 SAVE_EVERY = 256  # texts encoded between saves (a killed run loses at most this many: about a minute here)
-UNMATCHED_SENTENCES = (
+UNMATCHED_SENTENCES = Note(
+    "unmatched_sentences",
     "ranked without matching your seeds sentence by sentence: this day's sentence vectors are not stored "
-    "(the daily job encodes them; they are dropped after sentence_vectors_keep_days)"
+    "(the daily job encodes them; they are dropped after sentence_vectors_keep_days)",
 )
+NO_PAPERS = Note("no_papers", "no papers were announced on this day")
 ASPECT_SEEDS = 20  # seeds matched sentence by sentence at most (a whole imported library would cost minutes)
 Matrix = NDArray[np.float32]
 REPLACEMENTS = {AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS}
@@ -154,7 +156,7 @@ def _pick_digests(
     notes = day_notes(store, day)
     papers = store.list_papers(day=day, limit=MAX_CANDIDATES)
     if not papers:
-        return [Digest(r, day, (), 0, notes or ("no papers were announced on this day",)) for r in radars]
+        return [Digest(r, day, (), 0, notes or (NO_PAPERS,)) for r in radars]
     vectors = embed_papers(store, embedder, papers, progress=progress)
     matrix = np.vstack([vectors[p.id] for p in papers if p.id is not None]).astype(np.float32)
     queries = [_radar_query(store, embedder, radar, papers, day) for radar in radars]
@@ -236,14 +238,17 @@ def _stack(vectors: dict[int, NDArray[np.float32]], papers: Sequence[Paper]) -> 
     return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
 
 
-def day_notes(store: Store, day: dt.date) -> tuple[str, ...]:
+def day_notes(store: Store, day: dt.date) -> tuple[Note, ...]:
     """Why a day may be thin: sources that failed, sources with no announcement."""
     notes = []
     for run in store.runs_for_day(day):
         if run.status == RunStatus.FAILED:
-            notes.append(f"{run.source} failed: {run.error}")
+            error = run.error or ""
+            notes.append(Note("source_failed", f"{run.source} failed: {error}", source=run.source, error=error))
+        elif run.status == RunStatus.NO_ANNOUNCEMENT and run.note:
+            notes.append(Note("source_said", f"{run.source}: {run.note}", source=run.source, said=run.note))
         elif run.status == RunStatus.NO_ANNOUNCEMENT:
-            notes.append(f"{run.source}: {run.note or 'no announcement'}")
+            notes.append(Note("source_quiet", f"{run.source}: no announcement", source=run.source))
     return tuple(notes)
 
 

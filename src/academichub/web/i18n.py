@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from academichub.models import Note
 from academichub.web.i18n_pages import PAGE_MESSAGES
 from academichub.web.i18n_tools import TOOL_MESSAGES
 
@@ -61,6 +62,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "create_radar": "Create a radar",
         "nothing_today": "Nothing to show for this day.",
         "day_notes": "About this day",
+        "note_source_failed": "{source} failed: {error}",
+        "note_source_said": "{source}: {said}",
+        "note_source_quiet": "{source}: no announcement",
+        "note_no_papers": "no papers were announced on this day",
+        "note_unmatched_sentences": "ranked without matching your seeds sentence by sentence: this day's sentence "
+        "vectors are not stored (the daily job encodes them; they are dropped after sentence_vectors_keep_days)",
         "authors": "Authors",
         "abstract": "Abstract",
         "show_more": "Show more",
@@ -194,6 +201,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "create_radar": "创建研究雷达",
         "nothing_today": "这一天没有可显示的论文。",
         "day_notes": "关于这一天",
+        "note_source_failed": "{source} 抓取失败：{error}",
+        "note_source_said": "{source}：{said}",
+        "note_source_quiet": "{source}：当天没有公告",
+        "note_no_papers": "这一天没有发布新论文",
+        "note_unmatched_sentences": "本次排序没有逐句匹配您的种子论文：这一天的句向量未存储（每日任务会编码它们，"
+        "超过 sentence_vectors_keep_days 天后删除）",
         "authors": "作者",
         "abstract": "摘要",
         "show_more": "展开",
@@ -324,3 +337,10 @@ def translator(lang: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return t
+
+
+def note_text(t: Callable[..., str], note: str) -> str:
+    """A day or digest note in the reader's language (models.Note); any other text as it is."""
+    if isinstance(note, Note):
+        return t(f"note_{note.key}", **note.values)
+    return note

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from academichub.models import FeedbackKind, Radar
-from academichub.pipeline.digest import day_notes
+from academichub.pipeline.digest import NO_PAPERS, day_notes
 from academichub.store import Store
 from academichub.web.daily_view import ListCache, day_list
 from academichub.web.deps import (
@@ -23,7 +23,7 @@ from academichub.web.deps import (
     render,
     request_language,
 )
-from academichub.web.i18n import translator
+from academichub.web.i18n import note_text, translator
 
 router = APIRouter()
 
@@ -70,12 +70,12 @@ def daily_page(
     listing = day_list(store, embedder, cache, env, chosen, wanted, source or "", lang, translator(lang))
     notes = listing.notes if listing.notes is not None else day_notes(store, wanted)
     if chosen is None and not notes and not listing.total:
-        notes = ("no papers were announced on this day",)
+        notes = (NO_PAPERS,)
     prev_day, next_day = store.days_around(wanted)
     context |= {
         "listing": listing,
         "cards_html": listing.with_token(csrf_token(request)),
-        "notes": notes,
+        "notes": [note_text(translator(lang), n) for n in notes],
         "candidates": listing.candidates,
         "sources": listing.sources,
         "prev_day": prev_day,

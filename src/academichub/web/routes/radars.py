@@ -16,7 +16,8 @@ from academichub.pipeline.digest import preview_digest
 from academichub.rank.radar_checks import radar_problems
 from academichub.sources.library import MAX_LIBRARY_BYTES
 from academichub.store import Store
-from academichub.web.deps import EmbedderDep, StoreDep, UserDep, render
+from academichub.web.deps import EmbedderDep, StoreDep, UserDep, render, request_language
+from academichub.web.i18n import note_text, translator
 from academichub.web.paper_view import paper_card
 from academichub.web.radar_map import build_radar_map
 from academichub.web.routes.daily import parse_day
@@ -157,7 +158,12 @@ def radar_preview(
     picks = digest.items[:PREVIEW_SIZE] if digest else ()
     cards = [paper_card(s.paper, n, days[0][0], s.reasons, s.score) for n, s in enumerate(picks, start=1)]
     context = {"cards": cards, "day": days[0][0] if days else None, "empty": not has_query}
-    return render(request, "_partials/preview.html", context | {"notes": digest.notes if digest else ()})
+    t = translator(request_language(request))
+    return render(
+        request,
+        "_partials/preview.html",
+        context | {"notes": [note_text(t, n) for n in digest.notes] if digest else []},
+    )
 
 
 @router.post("/radars/{radar_id}")
