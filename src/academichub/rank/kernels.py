@@ -68,6 +68,20 @@ def _add_z_scored(
 add_z_scored: Callable[..., tuple[NDArray[np.float64], NDArray[np.float64]]] = _compile(_add_z_scored)
 
 
+def _mean_row_max(m: NDArray[np.float32], r0: int, r1: int, c0: int, c1: int) -> float:
+    """Mean over rows r0:r1 of each row's largest entry in columns c0:c1 (both ranges non-empty)."""
+    total = 0.0
+    for r in range(r0, r1):
+        best = m[r, c0]
+        for c in range(c0 + 1, c1):
+            best = max(best, m[r, c])
+        total += best
+    return total / (r1 - r0)
+
+
+mean_row_max: Callable[..., float] = _compile(_mean_row_max)
+
+
 def _match_sentences(
     sims: NDArray[np.float32], paper_start: NDArray[np.int64], seed_start: NDArray[np.int64]
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
@@ -85,19 +99,9 @@ def _match_sentences(
         lo, hi = paper_start[p], paper_start[p + 1]
         for s in range(seeds):
             first, last = seed_start[s], seed_start[s + 1]
-            forward = 0.0
-            for c in range(first, last):
-                best = sims[lo, c]
-                for i in range(lo + 1, hi):
-                    best = max(best, sims[i, c])
-                forward += best
-            backward = 0.0
-            for i in range(lo, hi):
-                best = sims[i, first]
-                for c in range(first + 1, last):
-                    best = max(best, sims[i, c])
-                backward += best
-            both = 0.5 * (forward / (last - first) + backward / (hi - lo))
+            forward = mean_row_max(sims.T, first, last, lo, hi)  # each seed sentence's best paper sentence
+            backward = mean_row_max(sims, lo, hi, first, last)
+            both = 0.5 * (forward + backward)
             if both > score[p]:
                 score[p], which[p] = both, s
         first, last = seed_start[which[p]], seed_start[which[p] + 1]
