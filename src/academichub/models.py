@@ -234,7 +234,7 @@ class Digest:
     day: dt.date
     items: tuple[ScoredPaper, ...] = ()
     candidates: int = 0
-    notes: tuple[str, ...] = ()  # "no announcement (weekend)", "source X failed: …" (Notes when built here)
+    notes: tuple[str, ...] = ()  # "source X failed: …", "no papers were announced …" (Note objects from the pipeline)
 
 
 class Note(str):
