@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from academichub.rank.kernels import add_z_scored
 
@@ -21,3 +28,48 @@ def test_z_scores_are_added_to_the_target_rows_and_a_flat_row_adds_nothing() -> 
         added = 0.3 * source[i] / std[i] if std[i] > 1e-9 else 0.0  # the z-score less its constant
         np.testing.assert_allclose(total[target] - before[target], added, rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(total[[2, 4]], before[[2, 4]])  # rows no source row targets
+
+
+REPO_SRC = Path(__file__).resolve().parents[2] / "src"
+RANK_SOMETHING = (
+    "import numpy as np; from academichub.rank.topk import top_columns; "
+    "block = np.arange(40000, dtype=np.float32).reshape(2, 20000); print(top_columns(block, 3)[1].tolist())"
+)
+
+
+def _read_only_mount(target: Path) -> bool:
+    """Binds the source tree read-only at `target` (root, and a kernel that allows it); False where it cannot."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    bound = subprocess.run(["mount", "--bind", str(REPO_SRC), str(target)], capture_output=True).returncode == 0
+    if bound and subprocess.run(["mount", "-o", "remount,ro,bind", str(target)], capture_output=True).returncode:
+        subprocess.run(["umount", str(target)], capture_output=True)
+        return False
+    return bound
+
+
+def test_a_read_only_install_without_a_writable_home_still_ranks(tmp_path: Path) -> None:
+    """numba refuses to cache where no directory is writable; the loops then compile in each process instead of
+    the import failing (a self-hosted service on a read-only system, run by a user without a home)."""
+    target = tmp_path / "src"
+    target.mkdir()
+    if not _read_only_mount(target):
+        pytest.skip("needs root and a read-only bind mount to build a read-only install")
+    try:
+        assert _is_read_only(target)
+        env = {**os.environ, "PYTHONPATH": str(target), "HOME": "/proc/no-home", "XDG_CACHE_HOME": "/proc/no-cache"}
+        env.pop("NUMBA_CACHE_DIR", None)
+        done = subprocess.run([sys.executable, "-c", RANK_SOMETHING], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.strip() == "[19999, 19998, 19997]"  # the best columns of the second row
+    finally:
+        subprocess.run(["umount", str(target)], capture_output=True)
+
+
+def _is_read_only(path: Path) -> bool:
+    try:
+        (path / "probe").touch()
+    except OSError:
+        return True
+    (path / "probe").unlink()
+    return False

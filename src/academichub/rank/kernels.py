@@ -5,6 +5,7 @@ arrays; each is written in plain Python below and compiled once per machine (num
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,19 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-_compile: Callable[[Callable[..., Any]], Callable[..., Any]] = numba.njit(nogil=True, cache=True)
+log = logging.getLogger(__name__)
+
+
+def _compile(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn` compiled on first call, cached on disk beside this module or in the user's cache directory; compiled
+    afresh in each process where neither is writable (a read-only install run by a user without a home)."""
+    try:
+        return numba.njit(nogil=True, cache=True)(fn)  # type: ignore[no-any-return]
+    except RuntimeError as error:
+        if "cannot cache" not in str(error):
+            raise
+        log.info("no writable place for numba's cache (%s): the ranking's loops compile in each process", error)
+        return numba.njit(nogil=True)(fn)  # type: ignore[no-any-return]
 
 
 def _scatter_postings(
