@@ -9,9 +9,11 @@ from starlette.testclient import TestClient
 
 from academichub.config import Settings
 from academichub.models import FeedbackKind, FetchRun, RunStatus
+from academichub.pipeline.digest import NO_PAPERS, UNMATCHED_SENTENCES, day_notes
 from academichub.store import Store
 from academichub.web import security
 from academichub.web.app import create_app
+from academichub.web.i18n import note_text, translator
 from web_demo_site import PASSWORD, csrf_from, sign_up
 
 
@@ -264,3 +266,26 @@ def test_catalogue_has_every_key_the_templates_use() -> None:
     for lang, table in MESSAGES.items():
         assert used <= set(table), (lang, sorted(used - set(table)))
     assert set(MESSAGES["en"]) == set(MESSAGES["zh"])
+
+
+def test_every_note_reads_in_english_as_its_pipeline_text_and_in_chinese_otherwise(store: Store) -> None:
+    """The English of a note is written twice (the pipeline's Note text for CLI, e-mail and JSON; the catalogue for
+    the pages): they must not drift apart."""
+    day = dt.date(2026, 6, 27)
+    outcomes = [("arxiv-rss:cs.LG", RunStatus.FAILED, "HTTP 503", ""),
+                ("arxiv-rss:cs.CV", RunStatus.NO_ANNOUNCEMENT, "", "holiday: no mailing"),
+                ("arxiv-rss:cs.CL", RunStatus.NO_ANNOUNCEMENT, "", "")]  # fmt: skip
+    for source, status, error, said in outcomes:
+        store.ensure_source(source, "arxiv-rss", source.split(":")[1])
+        run = store.start_run(FetchRun(source, dt.datetime.now(dt.UTC)), day)
+        run.status, run.error, run.note, run.finished_at = status, error, said, dt.datetime.now(dt.UTC)
+        store.finish_run(run)
+    notes = [*day_notes(store, day), NO_PAPERS, UNMATCHED_SENTENCES]
+    assert sorted(n.key for n in notes) == sorted(
+        ["source_failed", "source_said", "source_quiet", "no_papers", "unmatched_sentences"]
+    )
+    english, chinese = translator("en"), translator("zh")
+    for note in notes:
+        assert note_text(english, note) == str(note)
+        assert note_text(chinese, note) != str(note)
+    assert note_text(chinese, "a plain text note") == "a plain text note"
