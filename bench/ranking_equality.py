@@ -43,8 +43,19 @@ def dump(path: Path, radars: int) -> None:
     print(f"wrote {len(lists)} rankings to {path}")
 
 
+def load(path: Path) -> list[list[list[object]]]:
+    """A dump written by `dump`; exits with one line naming the file when it is missing or not a dump."""
+    try:
+        lists = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        sys.exit(f"cannot read the dump {path}: {error}")
+    if not isinstance(lists, list) or not all(isinstance(x, list) for x in lists):
+        sys.exit(f"{path} is not a dump written by `ranking_equality.py dump`")
+    return lists
+
+
 def compare(a_path: Path, b_path: Path) -> int:
-    a, b = json.loads(a_path.read_text()), json.loads(b_path.read_text())
+    a, b = load(a_path), load(b_path)
     if len(a) != len(b):
         print(f"different radar counts: {len(a)} vs {len(b)}")
         return 1
