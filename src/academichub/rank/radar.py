@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import queue
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -27,7 +27,7 @@ from academichub.models import Paper, Radar, ScoredPaper
 from academichub.rank.aspects import ASPECT_DEPTH, AspectHits, add_aspects
 from academichub.rank.classifier import classifier_directions
 from academichub.rank.day import DayIndex, index_day, one_blas_thread
-from academichub.rank.kernels import add_z_scored
+from academichub.rank.kernels import add_z_scored, max_into
 from academichub.rank.keywords import add_keyword_bonus, author_hits, exclude_phrases, keyword_hits
 from academichub.rank.ranking import Ranking
 from academichub.rank.reasons import STANDS_OUT_Z, Evidence, ReasonCodes, reason_codes
@@ -57,6 +57,7 @@ BLOCKS_PER_THREAD = 2  # smaller blocks even out threads whose radars cost more 
 MIN_PARALLEL_CELLS = 4_000_000  # below this many radar × paper cells one thread is quicker
 LEXICAL_SEEDS = 20  # seed texts in the BM25 query at most
 CANDIDATE_MARGIN = 20  # candidates beyond ASPECT_DEPTH given sentence vectors, against rounding between passes
+NEAREST_CHUNK_CELLS = 10_000_000  # seed or 👎 vectors × papers compared at once at most (40 MB of float32)
 MIN_STD = 1e-9  # a signal flatter than this across the day contributes nothing
 
 
@@ -182,10 +183,20 @@ def aspect_candidates(
 
 
 def _product_buffer(blocks: Sequence[Sequence[RadarQuery]], n: int) -> Matrix:
-    """Room for the largest block's matrix product (its radars plus all their seed and 👎 rows), then for its
-    BM25 scores at the end."""
-    rows = max(2 * len(b) + sum(len(q.seed_vectors) + len(q.disliked_vectors) for q in b) for b in blocks)
+    """Room for the largest block's matrix product: its scores, a chunk of its seed and 👎 vectors' similarities
+    (NEAREST_CHUNK_CELLS / n vectors at most, so an imported library of thousands of seeds needs no more memory
+    than a few), one running-max row per set; later its BM25 scores, over the chunk and the sets' rows."""
+    limit = max(MIN_BLOCK_RADARS, NEAREST_CHUNK_CELLS // max(n, 1))
+    rows = max(max(2 * len(b), len(b) + _sets(b) + min(limit, _set_vectors(b))) for b in blocks)
     return np.empty((rows, n), dtype=np.float32)
+
+
+def _sets(block: Sequence[RadarQuery]) -> int:
+    return sum((len(q.seed_vectors) > 0) + (len(q.disliked_vectors) > 0) for q in block)
+
+
+def _set_vectors(block: Sequence[RadarQuery]) -> int:
+    return sum(len(q.seed_vectors) + len(q.disliked_vectors) for q in block)
 
 
 def _empty_ranking(day: DayIndex, query: RadarQuery) -> Ranking:
@@ -199,25 +210,18 @@ def _rank_block(
 ) -> list[Ranking]:
     """Every signal lands in `total` [radars, papers] as weight × z-score, less a per-radar constant (`offset`)
     that is added back only to the kept papers' scores: constants do not change a radar's order. The dense
-    signals (description + 👍 classifier, every seed, every 👎) are one matrix product into `product`."""
+    signals are matrix products (_add_dense): description + 👍 classifier as one row per radar, every seed and
+    every 👎 vector."""
     rows = len(queries)
     offset = np.zeros(rows)
     desc_stats = np.zeros((rows, 2))
     seed_cut = np.full(rows, -np.inf)  # nearest-seed similarity that stands out on the day, per radar
+    total = product[:rows]
     if day.vectors.shape[1]:
         with one_blas_thread():
             coef, offset = _linear_coefs(day, queries, weights, desc_stats)
-        seeds = _Sets.of([q.seed_vectors for q in queries], coef.shape[1])
-        dislikes = _Sets.of([q.disliked_vectors for q in queries], coef.shape[1])
-        stacked = np.vstack([coef.astype(np.float32), seeds.vectors, dislikes.vectors])
-        used = product[: len(stacked)]
-        np.matmul(stacked, day.vectors.T, out=used)
-        total = used[:rows]
-        split = rows + len(seeds.vectors)
-        offset += _add_nearest(total, used[rows:split], seeds, weights.seeds, seed_cut)
-        offset += _add_nearest(total, used[split:], dislikes, -weights.disliked)
+        offset += _add_dense(day.vectors, queries, weights, coef, product, seed_cut)
     else:
-        total = product[:rows]
         total.fill(0.0)
     offset += _add_lexical(day, queries, weights, total, product[len(product) - rows :])
     evidence = [
@@ -311,45 +315,71 @@ def _blend(
     return np.column_stack([mean, std])
 
 
-@dataclass(frozen=True)
-class _Sets:
-    """Each radar's set of vectors (seeds or 👎) stacked layer by layer for an in-place running max: owners
-    sorted by set size, layer j holds the j-th vector of every owner with more than j, a prefix of `owners`."""
-
-    owners: list[int]  # radar rows, largest set first
-    layers: list[int]  # rows in each layer
-    vectors: Vectors  # [Σ sizes, d], layer after layer
-
-    @staticmethod
-    def of(sets: Sequence[Vectors], d: int) -> _Sets:
-        owners = sorted((r for r, v in enumerate(sets) if len(v)), key=lambda r: -len(sets[r]))
-        if not owners:
-            return _Sets([], [], np.zeros((0, d), dtype=np.float32))
-        depth = len(sets[owners[0]])
-        layers = [sum(1 for r in owners if len(sets[r]) > j) for j in range(depth)]
-        stacked = [sets[r][j] for j, size in enumerate(layers) for r in owners[:size]]
-        return _Sets(owners, layers, np.asarray(stacked, dtype=np.float32))
+def _add_dense(
+    vectors: Vectors,
+    queries: Sequence[RadarQuery],
+    weights: RadarWeights,
+    coef: NDArray[np.float64],
+    product: Matrix,
+    seed_cut: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """The dense signals into product[:radars]: `coef` @ vectors, then weight × z of each paper's similarity to the
+    nearest seed and to the nearest 👎 of each radar having them; returns the constant each row leaves out. The
+    set vectors' similarities ride along in the first matrix product, a chunk at a time after it (between the
+    scores and one running-max row per set at the end of `product`), so memory does not grow with a set's size.
+    `seed_cut` receives each seeded radar's nearest-seed similarity STANDS_OUT_Z std above its day mean."""
+    rows = len(queries)
+    seeded = [r for r, q in enumerate(queries) if len(q.seed_vectors)]
+    disliked = [r for r, q in enumerate(queries) if len(q.disliked_vectors)]
+    sets = [queries[r].seed_vectors for r in seeded] + [queries[r].disliked_vectors for r in disliked]
+    best = product[len(product) - len(sets) :]
+    best.fill(-np.inf)
+    chunks = _chunks(sets, len(product) - rows - len(sets))
+    first = next(chunks, None)
+    stacked = coef.astype(np.float32) if first is None else np.vstack([coef.astype(np.float32), first[0]])
+    np.matmul(stacked, vectors.T, out=product[: len(stacked)])
+    if first is not None:
+        max_into(product[rows : len(stacked)], first[1], best)
+    for chunk, owner in chunks:
+        sims = product[rows : rows + len(chunk)]
+        np.matmul(chunk, vectors.T, out=sims)
+        max_into(sims, owner, best)
+    total, offset = product[:rows], np.zeros(rows)
+    if seeded:
+        mean, std = _add_nearest(total, best[: len(seeded)], seeded, weights.seeds, offset)
+        seed_cut[seeded] = mean + STANDS_OUT_Z * std
+    if disliked:
+        _add_nearest(total, best[len(seeded) :], disliked, -weights.disliked, offset)
+    return offset
 
 
 def _add_nearest(
-    total: Matrix, sims: Matrix, sets: _Sets, weight: float, stands_out: NDArray[np.float64] | None = None
-) -> NDArray[np.float64]:
-    """Adds weight × z of each paper's similarity to the nearest vector of each radar's set (`sims`: the set
-    vectors' similarities, layer after layer); returns the constant each row leaves out. `stands_out`, when
-    given, receives each owner's similarity STANDS_OUT_Z std above its day mean (where a seed is worth naming)."""
-    offset = np.zeros(len(total))
-    if not sets.owners:
-        return offset
-    best = sims[: sets.layers[0]]
-    start = sets.layers[0]
-    for size in sets.layers[1:]:
-        np.maximum(best[:size], sims[start : start + size], out=best[:size])
-        start += size
-    mean, std = add_z_scored(best, total, np.asarray(sets.owners, dtype=np.int64), weight, MIN_STD)
-    if stands_out is not None:
-        stands_out[sets.owners] = mean + STANDS_OUT_Z * std
-    offset[sets.owners] = _z_scale(weight, mean, std)[1]
-    return offset
+    total: Matrix, best: Matrix, owners: list[int], weight: float, offset: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Adds weight × z(best[i]) to total[owners[i]], and to `offset` the constant that leaves out; returns the
+    mean and std of each row of `best`."""
+    mean, std = add_z_scored(best, total, np.asarray(owners, dtype=np.int64), weight, MIN_STD)
+    offset[owners] += _z_scale(weight, mean, std)[1]
+    return mean, std
+
+
+def _chunks(sets: Sequence[Vectors], limit: int) -> Iterator[tuple[Vectors, NDArray[np.int64]]]:
+    """The sets' vectors stacked `limit` rows at a time at most, with the index of the set each row belongs to;
+    a set larger than `limit` spans several chunks."""
+    parts: list[Vectors] = []
+    owner: list[NDArray[np.int64]] = []
+    size = 0
+    for k, vectors in enumerate(sets):
+        for start in range(0, len(vectors), limit):
+            piece = vectors[start : start + limit]
+            if size + len(piece) > limit:
+                yield np.vstack(parts).astype(np.float32, copy=False), np.concatenate(owner)
+                parts, owner, size = [], [], 0
+            parts.append(piece)
+            owner.append(np.full(len(piece), k, dtype=np.int64))
+            size += len(piece)
+    if parts:
+        yield np.vstack(parts).astype(np.float32, copy=False), np.concatenate(owner)
 
 
 def _bonuses_and_filters(
