@@ -213,9 +213,10 @@ class Radar:
 class Reason:
     """One reason a paper was picked, shown as "why this paper"."""
 
-    kind: str  # "keyword" | "seed" | "author" | "classifier" | "category" | "description" | "feedback"
-    text: str
+    kind: str  # "description" | "seed" | "aspect" | "classifier" | "keyword" | "author" | "category"
+    text: str  # in English, as the CLI, e-mail and JSON show it
     weight: float = 0.0
+    values: tuple[tuple[str, str], ...] = ()  # the names and figures in `text`, for a page in another language
 
 
 @dataclass(frozen=True, slots=True)

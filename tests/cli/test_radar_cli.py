@@ -49,6 +49,8 @@ def test_daily_json_is_numbered_with_reasons(hub):
         assert item["identifiers"]["arxiv"] and item["title"] and item["authors"] and item["reasons"]
         assert item["source_label"].startswith("arXiv (cs.") and item["score"] is not None
     assert any(r["kind"] == "keyword" for i in items for r in i["reasons"])
+    keyword = next(r for i in items for r in i["reasons"] if r["kind"] == "keyword")
+    assert keyword == {"kind": "keyword", "text": "matches “reasoning”", "values": {"keywords": "“reasoning”"}}
     markdown = hub("daily", "--format", "markdown", "--size", "3").output
     assert markdown.startswith("# Curated Daily · llm · 2026-06-29") and "*Why:*" in markdown
 

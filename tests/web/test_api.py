@@ -41,6 +41,8 @@ def test_api_reads_papers_search_daily_and_briefing(client: TestClient, store: S
     assert [r["name"] for r in radars] == ["reasoning", "vision"]
     daily = client.get(f"/api/v1/radars/{radars[0]['id']}/daily", headers=auth).json()
     assert [i["rank"] for i in daily["items"]] == list(range(1, len(daily["items"]) + 1))
+    reasons = [r for i in daily["items"] for r in i["reasons"]]
+    assert reasons and all(set(r) == {"kind", "text", "weight", "values"} and r["values"] for r in reasons)
     paper = daily["items"][0]["paper"]
     assert client.get(f"/api/v1/papers/{paper['id']}", headers=auth).json()["title"] == paper["title"]
     assert "arxiv" in paper["identifiers"]

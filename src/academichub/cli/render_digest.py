@@ -31,7 +31,7 @@ def digest_json(digest: Digest) -> dict[str, Any]:
                 "source_label": _label(item, digest)[0],
                 "announce_type": _label(item, digest)[1],
                 "score": round(item.score, 4),
-                "reasons": [{"kind": r.kind, "text": r.text} for r in item.reasons],
+                "reasons": [{"kind": r.kind, "text": r.text, "values": dict(r.values)} for r in item.reasons],
             }
             for item in digest.items
         ],

@@ -130,31 +130,35 @@ def reasons_at(ev: Evidence, codes: ReasonCodes, j: int, paper: Paper) -> tuple[
     out: list[Reason] = []
     if codes.description_named is not None and codes.description is not None and codes.description_named[j]:
         s = float(codes.description[j])
-        out.append(Reason("description", f"close to your description ({s:.2f})", s))
+        out.append(Reason("description", f"close to your description ({s:.2f})", s, (("similarity", f"{s:.2f}"),)))
     if codes.seed_named is not None and codes.seed is not None and codes.seed_which is not None and codes.seed_named[j]:
         s = float(codes.seed[j])
-        out.append(Reason("seed", f"like your seed paper “{ev.seed_titles[int(codes.seed_which[j])]}”", s))
+        title = ev.seed_titles[int(codes.seed_which[j])]
+        out.append(Reason("seed", f"like your seed paper “{title}”", s, (("title", title),)))
     if codes.aspect_sentence is not None and codes.aspect_sentence[j, 1] >= 0:
         seed, which = codes.aspect_sentence[j].tolist()
         sentences = paper_sentences(paper.title, paper.abstract)
         if which < len(sentences):
             title = ev.seed_titles[seed]
-            out.append(Reason("aspect", f"“{_clip(sentences[which])}” is close to a sentence of your seed “{title}”"))
+            said = _clip(sentences[which])
+            text = f"“{said}” is close to a sentence of your seed “{title}”"
+            out.append(Reason("aspect", text, values=(("sentence", said), ("title", title))))
     if codes.liked_named is not None and codes.liked is not None and codes.liked_named[j]:
         s = float(codes.liked[j])
-        out.append(Reason("classifier", f"learned from your 👍 (similarity {s:.2f})", s))
+        out.append(Reason("classifier", f"learned from your 👍 (similarity {s:.2f})", s, (("similarity", f"{s:.2f}"),)))
     if codes.keywords is not None and codes.keywords[j].any():
         found = [k for k, f in zip(ev.keywords, codes.keywords[j].tolist(), strict=True) if f]
-        out.append(Reason("keyword", "matches " + ", ".join(f"“{k}”" for k in found), len(found)))
+        quoted = ", ".join(f"“{k}”" for k in found)
+        out.append(Reason("keyword", f"matches {quoted}", len(found), (("keywords", quoted),)))
     if codes.author is not None and codes.author[j]:
         wanted = {author_key(a) for a in ev.radar.authors if a.strip()}
         names = [a.name for a in paper.authors if author_key(a.name) in wanted]
         if names:
-            out.append(Reason("author", "by " + ", ".join(names) + " (followed)"))
+            out.append(Reason("author", f"by {', '.join(names)} (followed)", values=(("names", ", ".join(names)),)))
     watch = {w.lower() for w in ev.radar.watch}
     in_watch = [c for c in paper.categories if c.lower() in watch] if watch else []
     if in_watch:
-        out.append(Reason("category", "in " + ", ".join(in_watch)))
+        out.append(Reason("category", f"in {', '.join(in_watch)}", values=(("categories", ", ".join(in_watch)),)))
     return tuple(out)
 
 

@@ -175,7 +175,7 @@ def digest_items(
         (radar_id, day.isoformat()),
     ).fetchall()
     return [
-        (int(pid), int(rank), float(score), tuple(Reason(**r) for r in json.loads(reasons)))
+        (int(pid), int(rank), float(score), tuple(_reason(r) for r in json.loads(reasons)))
         for pid, rank, score, reasons in rows
     ]
 
@@ -202,3 +202,9 @@ def save_text_vectors(conn: sqlite3.Connection, model: str, rows: Sequence[tuple
         "INSERT OR REPLACE INTO text_vectors (text_hash, model, vector) VALUES (?, ?, ?)",
         [(h, model, np.asarray(v, dtype="<f4").tobytes()) for h, v in rows],
     )
+
+
+def _reason(stored: dict[str, Any]) -> Reason:
+    """A stored reason; picks saved before reasons kept their values have none (they show as their English text)."""
+    values = tuple((str(k), str(v)) for k, v in stored.get("values", ()))
+    return Reason(stored["kind"], stored["text"], float(stored.get("weight", 0.0)), values)

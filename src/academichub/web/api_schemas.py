@@ -99,8 +99,9 @@ class RadarPublic(RadarFields):
 
 class ReasonPublic(BaseModel):
     kind: str
-    text: str
+    text: str  # in English
     weight: float
+    values: dict[str, str] = {}  # the names and figures in `text` ({similarity}, {title}, {keywords}, …)
 
 
 class DailyItemPublic(BaseModel):
@@ -192,7 +193,7 @@ def daily_public(radar: Radar, day: dt.date, picks: list[ScoredPaper]) -> DailyP
     items = [
         DailyItemPublic(
             rank=s.rank, score=s.score, paper=paper_public(s.paper),
-            reasons=[ReasonPublic(kind=r.kind, text=r.text, weight=r.weight) for r in s.reasons],
+            reasons=[ReasonPublic(kind=r.kind, text=r.text, weight=r.weight, values=dict(r.values)) for r in s.reasons],
         )
         for s in picks
     ]  # fmt: skip

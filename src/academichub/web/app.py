@@ -28,6 +28,7 @@ from academichub.store import open_store
 from academichub.web import security
 from academichub.web.daily_view import ListCache
 from academichub.web.deps import LoginRequired, check_csrf, render
+from academichub.web.i18n import reason_text
 from academichub.web.limits import BodyLimit
 from academichub.web.related import VectorIndex
 from academichub.web.routes import (
@@ -92,6 +93,7 @@ def create_app(settings: Settings) -> FastAPI:
     # Templates ship inside the package and never change while serving: skip the per-include mtime checks
     # (a stat for every card's partial) that auto_reload does.
     app.state.templates.env.auto_reload = False
+    app.state.templates.env.globals["reason_text"] = reason_text  # for the card macro, imported without context
     app.state.login_throttle = LoginThrottle(settings.web_login_attempts, settings.web_login_window_s)
     app.mount("/static", StaticFiles(directory=package / "static"), name="static")
     app.state.regenerate_limit = RateLimit(settings.web_regenerate_limit, settings.web_regenerate_window_s)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from academichub.models import Note
+from academichub.models import Note, Reason
 from academichub.web.i18n_pages import PAGE_MESSAGES
 from academichub.web.i18n_tools import TOOL_MESSAGES
 
@@ -68,6 +68,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "note_no_papers": "no papers were announced on this day",
         "note_unmatched_sentences": "ranked without matching your seeds sentence by sentence: this day's sentence "
         "vectors are not stored (the daily job encodes them; they are dropped after sentence_vectors_keep_days)",
+        "reason_description": "close to your description ({similarity})",
+        "reason_seed": "like your seed paper “{title}”",
+        "reason_aspect": "“{sentence}” is close to a sentence of your seed “{title}”",
+        "reason_classifier": "learned from your 👍 (similarity {similarity})",
+        "reason_keyword": "matches {keywords}",
+        "reason_author": "by {names} (followed)",
+        "reason_category": "in {categories}",
         "authors": "Authors",
         "abstract": "Abstract",
         "show_more": "Show more",
@@ -207,6 +214,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "note_no_papers": "这一天没有发布新论文",
         "note_unmatched_sentences": "本次排序没有逐句匹配您的种子论文：这一天的句向量未存储（每日任务会编码它们，"
         "超过 sentence_vectors_keep_days 天后删除）",
+        "reason_description": "与您的描述相近（{similarity}）",
+        "reason_seed": "与您的种子论文“{title}”相似",
+        "reason_aspect": "“{sentence}”与您的种子论文“{title}”中的一句相近",
+        "reason_classifier": "从您的 👍 中学到（相似度 {similarity}）",
+        "reason_keyword": "匹配关键词 {keywords}",
+        "reason_author": "作者 {names}（已关注）",
+        "reason_category": "属于 {categories}",
         "authors": "作者",
         "abstract": "摘要",
         "show_more": "展开",
@@ -344,3 +358,12 @@ def note_text(t: Callable[..., str], note: str) -> str:
     if isinstance(note, Note):
         return t(f"note_{note.key}", **note.values)
     return note
+
+
+def reason_text(t: Callable[..., str], reason: Reason) -> str:
+    """Why a paper was picked, in the reader's language; a reason saved without its values (before they were
+    kept) or of a kind the catalogue does not know, as its English text."""
+    key = f"reason_{reason.kind}"
+    if not reason.values or key not in MESSAGES["en"]:
+        return reason.text
+    return t(key, **dict(reason.values))
