@@ -75,3 +75,34 @@ def test_each_user_gets_one_email_with_only_their_radars(tmp_path, smtp_server):
     assert bob.index("Galaxy clusters") < bob.index("Protein structure")  # bob's radar, ranked for bob
     assert alice.index("Protein structure") < alice.index("Galaxy clusters")
     store.close()
+
+
+def test_each_user_reads_the_email_in_their_language(tmp_path, smtp_server):
+    """Subject, headings, labels and each pick's reasons in the reader's language; papers as they are."""
+    controller, handler = smtp_server
+    settings = Settings(home=tmp_path, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_security="none",
+                        email_from="digest@academichub.example", delivery_retries=0)  # fmt: skip
+    store = open_store(settings.resolved_database_url)
+    readers = {
+        "chen": store.create_user("chen", "unused-hash", "zh"),
+        "bob": store.create_user("bob", "unused-hash", "en"),
+    }
+    for name, user in readers.items():
+        store.set_email(user.id, f"{name}@example.org")
+        store.save_radar(Radar(name="proteins", description="protein structure", keywords=("protein",), size=1,
+                               user_id=user.id))  # fmt: skip
+    store_items(store, [RawItem(source="arxiv-rss", title="Protein structure from sequence", abstract="protein folding",
+                                authors=(Author("A B"),), arxiv_id="2606.00021", listing="q-bio.BM", announced=DAY,
+                                announce_type=AnnounceType.NEW)])  # fmt: skip
+    with HttpClient(settings) as client:
+        run_daily(store, settings, DAY, client=client, embedder=HashingEmbedder(), specs=[],
+                  deliver=lambda s, d, day: deliver_digests(settings, s, d, day))  # fmt: skip
+    by_rcpt = {e.rcpt_tos[0]: email.message_from_bytes(e.content, policy=default) for e in handler.envelopes}
+    chen, bob = by_rcpt["chen@example.org"], by_rcpt["bob@example.org"]
+    assert chen["Subject"].startswith("每日精选 · proteins · 2026-06-29 · 1 篇论文: Protein structure from sequence")
+    assert bob["Subject"].startswith("Curated Daily · proteins · 2026-06-29 · 1 papers: Protein structure")
+    chen_text, bob_text = (m.get_body(("plain",)).get_content() for m in (chen, bob))
+    assert "推荐理由：匹配关键词 “protein”" in chen_text and "作者：A B" in chen_text and "Why:" not in chen_text
+    assert "Why: matches “protein”" in bob_text and "推荐理由" not in bob_text
+    assert "推荐理由：匹配关键词 “protein”" in chen.get_body(("html",)).get_content()
+    store.close()

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
 from academichub.deliver.entries import DigestEntry, digest_entries, digest_heading, one_line, shorten
+from academichub.deliver.wording import ENGLISH, Translate, note_text, wording
 from academichub.errors import InputError
 from academichub.models import Digest
 
@@ -42,11 +43,11 @@ def digest_message_id(key: str, sender: Address) -> str:
     return f"<digest-{hashlib.sha256(key.encode()).hexdigest()[:32]}@{sender.domain}>"
 
 
-def digest_subject(digests: Sequence[Digest]) -> str:
+def digest_subject(digests: Sequence[Digest], t: Translate = ENGLISH) -> str:
     count = sum(len(d.items) for d in digests)
     first = next((d for d in digests if d.items), digests[0])
     names = " + ".join(d.radar.name for d in digests)
-    subject = f"Curated Daily · {names} · {first.day.isoformat()} · {count} papers"
+    subject = t("email_subject", radars=names, day=first.day.isoformat(), count=count)
     if first.items:
         subject += ": " + shorten(one_line(first.items[0].paper.title), MAX_SUBJECT_TITLE_CHARS)
     return one_line(subject)
@@ -60,8 +61,10 @@ def compose_digest_email(
     unsubscribe_url: str,
     briefing_markdown: str | None = None,
     idempotency_key: str = "",
+    language: str = "en",
 ) -> EmailMessage:
-    """One user's Curated Daily (one section per radar) as a multipart/alternative message.
+    """One user's Curated Daily (one section per radar) as a multipart/alternative message, its own words, notes
+    and reasons in `language` ("en" or "zh"; papers and briefing as they are).
 
     Raises: InputError for a bad address, an unsubscribe URL that is not https/http/mailto, or no digest.
     """
@@ -73,8 +76,9 @@ def compose_digest_email(
     ):
         raise InputError("the unsubscribe link must be one https, http or mailto URL")
     from_address, to_address = parse_address(sender), parse_address(recipient)
+    t = wording(language)
     message = EmailMessage(policy=MAIL_POLICY)
-    message["Subject"] = digest_subject(digests)
+    message["Subject"] = digest_subject(digests, t)
     message["From"] = from_address
     message["To"] = to_address
     message["Date"] = formatdate(localtime=False)
@@ -83,59 +87,64 @@ def compose_digest_email(
     if unsubscribe_url.startswith("https://"):
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(render_text(digests, briefing_markdown, unsubscribe_url))
-    message.add_alternative(render_html(digests, briefing_markdown, unsubscribe_url), subtype="html")
+    message.set_content(render_text(digests, briefing_markdown, unsubscribe_url, t))
+    message.add_alternative(render_html(digests, briefing_markdown, unsubscribe_url, t), subtype="html")
     return message
 
 
-def render_text(digests: Sequence[Digest], briefing: str | None, unsubscribe_url: str) -> str:
+def render_text(digests: Sequence[Digest], briefing: str | None, unsubscribe_url: str, t: Translate = ENGLISH) -> str:
     lines: list[str] = []
     for digest in digests:
-        heading = digest_heading(digest)
+        heading = digest_heading(digest, t)
         lines += [heading, "=" * min(len(heading), 72), ""]
-        lines += [f"Note: {one_line(note)}" for note in digest.notes]
-        for entry in digest_entries(digest):
-            lines += _entry_text(entry)
+        lines += [t("email_note", note=one_line(note_text(t, note))) for note in digest.notes]
+        for entry in digest_entries(digest, t):
+            lines += _entry_text(entry, t)
         if not digest.items:
-            lines += ["Nothing to show for this day.", ""]
+            lines += [t("email_nothing"), ""]
     if briefing and briefing.strip():
-        lines += ["Briefing", "--------", "", briefing.strip(), ""]
-    lines += ["--", f"Unsubscribe: {unsubscribe_url}"]
+        title = t("email_briefing")
+        lines += [title, "-" * len(title), "", briefing.strip(), ""]
+    lines += ["--", f"{t('email_unsubscribe')}: {unsubscribe_url}"]
     return "\n".join(lines) + "\n"
 
 
-def _entry_text(entry: DigestEntry) -> list[str]:
+def _entry_text(entry: DigestEntry, t: Translate) -> list[str]:
     kind = f" · {entry.announce_type}" if entry.announce_type != "new" else ""
     lines = [f"{entry.number}. {entry.source_label} · {entry.date}{kind}", f"   {entry.title}"]
-    lines.append(f"   Authors: {entry.authors}")
+    lines.append(f"   {t('email_authors', authors=entry.authors)}")
     if entry.abstract:
         lines.append(f"   {entry.abstract}")
-    lines.append(f"   Why: {entry.reasons}")
+    lines.append(f"   {t('email_why', reasons=entry.reasons)}")
     if entry.link:
         lines.append(f"   {entry.link}")
     return [*lines, ""]
 
 
-def render_html(digests: Sequence[Digest], briefing: str | None, unsubscribe_url: str) -> str:
+def render_html(digests: Sequence[Digest], briefing: str | None, unsubscribe_url: str, t: Translate = ENGLISH) -> str:
     esc = html.escape
     parts = ['<!doctype html><html><head><meta charset="utf-8"></head>', '<body style="font-family:sans-serif">']
     for digest in digests:
-        parts.append(f"<h2>{esc(digest_heading(digest))}</h2>")
-        parts += [f'<p style="color:#a60"><em>{esc(one_line(note))}</em></p>' for note in digest.notes]
-        entries = digest_entries(digest)
+        parts.append(f"<h2>{esc(digest_heading(digest, t))}</h2>")
+        parts += [
+            f'<p style="color:#a60"><em>{esc(t("email_note", note=one_line(note_text(t, note))))}</em></p>'
+            for note in digest.notes
+        ]
+        entries = digest_entries(digest, t)
         if entries:
             parts.append("<ol>")
-            parts += [_entry_html(entry) for entry in entries]
+            parts += [_entry_html(entry, t) for entry in entries]
             parts.append("</ol>")
         else:
-            parts.append("<p>Nothing to show for this day.</p>")
+            parts.append(f"<p>{esc(t('email_nothing'))}</p>")
     if briefing and briefing.strip():
-        parts += ["<h2>Briefing</h2>", markdown_to_html(briefing)]
-    parts.append(f'<hr><p style="font-size:small"><a href="{esc(unsubscribe_url)}">Unsubscribe</a></p></body></html>')
+        parts += [f"<h2>{esc(t('email_briefing'))}</h2>", markdown_to_html(briefing)]
+    unsubscribe = f'<a href="{esc(unsubscribe_url)}">{esc(t("email_unsubscribe"))}</a>'
+    parts.append(f'<hr><p style="font-size:small">{unsubscribe}</p></body></html>')
     return "\n".join(parts) + "\n"
 
 
-def _entry_html(entry: DigestEntry) -> str:
+def _entry_html(entry: DigestEntry, t: Translate) -> str:
     esc = html.escape
     kind = f" · {esc(entry.announce_type)}" if entry.announce_type != "new" else ""
     title = f'<a href="{esc(entry.link)}">{esc(entry.title)}</a>' if entry.link else esc(entry.title)
@@ -143,9 +152,9 @@ def _entry_html(entry: DigestEntry) -> str:
         f'<li value="{entry.number}" style="margin-bottom:1em">'
         f'<div style="color:#555">{esc(entry.source_label)} · {esc(entry.date)}{kind}</div>'
         f"<div><strong>{title}</strong></div>"
-        f"<div>Authors: {esc(entry.authors)}</div>"
+        f"<div>{esc(t('email_authors', authors=entry.authors))}</div>"
         + (f'<div style="color:#333">{esc(entry.abstract)}</div>' if entry.abstract else "")
-        + f'<div style="color:#070"><em>Why: {esc(entry.reasons)}</em></div></li>'
+        + f'<div style="color:#070"><em>{esc(t("email_why", reasons=entry.reasons))}</em></div></li>'
     )
 
 

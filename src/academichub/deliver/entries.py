@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from academichub.deliver.wording import ENGLISH, Translate, reason_text
 from academichub.models import Digest, ScoredPaper
 
 _SPACES = re.compile(r"\s+")
@@ -59,8 +60,8 @@ def paper_link(item: ScoredPaper) -> str:
     return url if url.startswith(("https://", "http://")) else ""
 
 
-def digest_entries(digest: Digest) -> list[DigestEntry]:
-    """One entry per picked paper, in the digest's order."""
+def digest_entries(digest: Digest, t: Translate = ENGLISH) -> list[DigestEntry]:
+    """One entry per picked paper, in the digest's order; reasons in t's language (deliver.wording)."""
     entries = []
     for number, item in enumerate(digest.items, start=1):
         label, kind = source_label(item, digest)
@@ -75,12 +76,12 @@ def digest_entries(digest: Digest) -> list[DigestEntry]:
                 title=one_line(item.paper.title),
                 authors=authors or "—",
                 abstract=one_line(item.paper.abstract),
-                reasons="; ".join(one_line(r.text) for r in item.reasons) or "overall relevance",
+                reasons="; ".join(one_line(reason_text(t, r)) for r in item.reasons) or t("email_overall"),
                 link=paper_link(item),
             )
         )
     return entries
 
 
-def digest_heading(digest: Digest) -> str:
-    return one_line(f"Curated Daily · {digest.radar.name} · {digest.day.isoformat()}")
+def digest_heading(digest: Digest, t: Translate = ENGLISH) -> str:
+    return one_line(t("email_heading", radar=digest.radar.name, day=digest.day.isoformat()))

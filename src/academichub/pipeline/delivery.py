@@ -1,7 +1,7 @@
 """The deliver stage of run_daily: each user's Curated Daily out by email and chat webhooks.
 
-Each user with an e-mail address gets one message a day with all their radars
-(the local user falls back to the `email_to` setting).
+Each user with an e-mail address gets one message a day with all their radars, in the language they read
+the site in (the local user falls back to the `email_to` setting).
 
 Every channel is tried; failures are collected and raised together at the end,
 so the stage is recorded as failed and retried at the next run, while the
@@ -39,10 +39,11 @@ def deliver_digests(settings: Settings, store: Store, digests: Sequence[Digest],
         if not mine:
             continue
         try:
+            language = _language(settings, store, user_id)
+            message = _message(settings, mine, address, briefing_text(store, day, mine), language)
             outcome = send_digest_email(
-                settings, _message(settings, mine, address, briefing_text(store, day, mine)), store=store,
-                idempotency_key=email_idempotency_key(user_id, day.isoformat()),
-            )  # fmt: skip
+                settings, message, store=store, idempotency_key=email_idempotency_key(user_id, day.isoformat())
+            )
             counts["emails"] += outcome.status == "sent"
         except AcademicHubError as exc:
             counts["failed"] += 1
@@ -62,10 +63,18 @@ def deliver_digests(settings: Settings, store: Store, digests: Sequence[Digest],
     return counts
 
 
-def _message(settings: Settings, digests: Sequence[Digest], address: str, briefing: str | None) -> EmailMessage:
+def _message(
+    settings: Settings, digests: Sequence[Digest], address: str, briefing: str | None, language: str
+) -> EmailMessage:
     base = settings.public_url.rstrip("/")
     unsubscribe = f"{base}/settings" if base else f"mailto:{settings.email_from}?subject=unsubscribe"
     return compose_digest_email(
         digests, sender=settings.email_from or settings.smtp_user, recipient=address,
-        unsubscribe_url=unsubscribe, briefing_markdown=briefing,
+        unsubscribe_url=unsubscribe, briefing_markdown=briefing, language=language,
     )  # fmt: skip
+
+
+def _language(settings: Settings, store: Store, user_id: int) -> str:
+    """The language the user reads the site in (Settings; an account starts in Chinese), else the briefing's."""
+    user = store.user_by_id(user_id)
+    return user.language if user is not None else settings.llm_language

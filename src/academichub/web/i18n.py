@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from academichub.models import Note, Reason
+from academichub.deliver.wording import WORDING, translator_for
+from academichub.deliver.wording import note_text as note_text  # the pages say notes and reasons as e-mails do
+from academichub.deliver.wording import reason_text as reason_text
 from academichub.web.i18n_pages import PAGE_MESSAGES
 from academichub.web.i18n_tools import TOOL_MESSAGES
 
@@ -62,19 +64,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "create_radar": "Create a radar",
         "nothing_today": "Nothing to show for this day.",
         "day_notes": "About this day",
-        "note_source_failed": "{source} failed: {error}",
-        "note_source_said": "{source}: {said}",
-        "note_source_quiet": "{source}: no announcement",
-        "note_no_papers": "no papers were announced on this day",
-        "note_unmatched_sentences": "ranked without matching your seeds sentence by sentence: this day's sentence "
-        "vectors are not stored (the daily job encodes them; they are dropped after sentence_vectors_keep_days)",
-        "reason_description": "close to your description ({similarity})",
-        "reason_seed": "like your seed paper “{title}”",
-        "reason_aspect": "“{sentence}” is close to a sentence of your seed “{title}”",
-        "reason_classifier": "learned from your 👍 (similarity {similarity})",
-        "reason_keyword": "matches {keywords}",
-        "reason_author": "by {names} (followed)",
-        "reason_category": "in {categories}",
         "authors": "Authors",
         "abstract": "Abstract",
         "show_more": "Show more",
@@ -208,19 +197,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "create_radar": "创建研究雷达",
         "nothing_today": "这一天没有可显示的论文。",
         "day_notes": "关于这一天",
-        "note_source_failed": "{source} 抓取失败：{error}",
-        "note_source_said": "{source}：{said}",
-        "note_source_quiet": "{source}：当天没有公告",
-        "note_no_papers": "这一天没有发布新论文",
-        "note_unmatched_sentences": "本次排序没有逐句匹配您的种子论文：这一天的句向量未存储（每日任务会编码它们，"
-        "超过 sentence_vectors_keep_days 天后删除）",
-        "reason_description": "与您的描述相近（{similarity}）",
-        "reason_seed": "与您的种子论文“{title}”相似",
-        "reason_aspect": "“{sentence}”与您的种子论文“{title}”中的一句相近",
-        "reason_classifier": "从您的 👍 中学到（相似度 {similarity}）",
-        "reason_keyword": "匹配关键词 {keywords}",
-        "reason_author": "作者 {names}（已关注）",
-        "reason_category": "属于 {categories}",
         "authors": "作者",
         "abstract": "摘要",
         "show_more": "展开",
@@ -311,7 +287,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-for _extra in (PAGE_MESSAGES, TOOL_MESSAGES):
+for _extra in (PAGE_MESSAGES, TOOL_MESSAGES, WORDING):  # WORDING: notes and reasons, said as e-mails say them
     for _lang, _table in _extra.items():
         MESSAGES[_lang].update(_table)
 
@@ -343,27 +319,4 @@ def language_from_header(header: str) -> str:
 
 def translator(lang: str) -> Callable[..., str]:
     """t("key", n=3) → the message in `lang` with its {placeholders} filled."""
-    table = MESSAGES.get(lang, MESSAGES["en"])
-    fallback = MESSAGES["en"]
-
-    def t(key: str, **values: object) -> str:
-        text = table.get(key) or fallback.get(key) or key
-        return text.format(**values) if values else text
-
-    return t
-
-
-def note_text(t: Callable[..., str], note: str) -> str:
-    """A day or digest note in the reader's language (models.Note); any other text as it is."""
-    if isinstance(note, Note):
-        return t(f"note_{note.key}", **note.values)
-    return note
-
-
-def reason_text(t: Callable[..., str], reason: Reason) -> str:
-    """Why a paper was picked, in the reader's language; a reason saved without its values (before they were
-    kept) or of a kind the catalogue does not know, as its English text."""
-    key = f"reason_{reason.kind}"
-    if not reason.values or key not in MESSAGES["en"]:
-        return reason.text
-    return t(key, **dict(reason.values))
+    return translator_for(MESSAGES, lang)

@@ -1,0 +1,101 @@
+"""What the Curated Daily says around its papers, in English or Chinese: day notes, each pick's reasons, and the
+e-mail's own words. The web catalogue (web.i18n) takes these keys too, so a page and an e-mail say it alike. Pure.
+
+Notes and reasons are written in English by the pipeline and the ranker (models.Note, models.Reason) with their
+names and figures kept beside the text; `note_text` and `reason_text` say them again in the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from academichub.models import Note, Reason
+
+Translate = Callable[..., str]
+
+WORDING: dict[str, dict[str, str]] = {
+    "en": {
+        "note_source_failed": "{source} failed: {error}",
+        "note_source_said": "{source}: {said}",
+        "note_source_quiet": "{source}: no announcement",
+        "note_no_papers": "no papers were announced on this day",
+        "note_unmatched_sentences": "ranked without matching your seeds sentence by sentence: this day's sentence "
+        "vectors are not stored (the daily job encodes them; they are dropped after sentence_vectors_keep_days)",
+        "reason_description": "close to your description ({similarity})",
+        "reason_seed": "like your seed paper “{title}”",
+        "reason_aspect": "“{sentence}” is close to a sentence of your seed “{title}”",
+        "reason_classifier": "learned from your 👍 (similarity {similarity})",
+        "reason_keyword": "matches {keywords}",
+        "reason_author": "by {names} (followed)",
+        "reason_category": "in {categories}",
+        "email_subject": "Curated Daily · {radars} · {day} · {count} papers",
+        "email_heading": "Curated Daily · {radar} · {day}",
+        "email_note": "Note: {note}",
+        "email_authors": "Authors: {authors}",
+        "email_why": "Why: {reasons}",
+        "email_overall": "overall relevance",
+        "email_nothing": "Nothing to show for this day.",
+        "email_briefing": "Briefing",
+        "email_unsubscribe": "Unsubscribe",
+    },
+    "zh": {
+        "note_source_failed": "{source} 抓取失败：{error}",
+        "note_source_said": "{source}：{said}",
+        "note_source_quiet": "{source}：当天没有公告",
+        "note_no_papers": "这一天没有发布新论文",
+        "note_unmatched_sentences": "本次排序没有逐句匹配您的种子论文：这一天的句向量未存储（每日任务会编码它们，"
+        "超过 sentence_vectors_keep_days 天后删除）",
+        "reason_description": "与您的描述相近（{similarity}）",
+        "reason_seed": "与您的种子论文“{title}”相似",
+        "reason_aspect": "“{sentence}”与您的种子论文“{title}”中的一句相近",
+        "reason_classifier": "从您的 👍 中学到（相似度 {similarity}）",
+        "reason_keyword": "匹配关键词 {keywords}",
+        "reason_author": "作者 {names}（已关注）",
+        "reason_category": "属于 {categories}",
+        "email_subject": "每日精选 · {radars} · {day} · {count} 篇论文",
+        "email_heading": "每日精选 · {radar} · {day}",
+        "email_note": "说明：{note}",
+        "email_authors": "作者：{authors}",
+        "email_why": "推荐理由：{reasons}",
+        "email_overall": "综合相关度",
+        "email_nothing": "这一天没有可显示的论文。",
+        "email_briefing": "简报",
+        "email_unsubscribe": "退订",
+    },
+}
+
+
+def translator_for(tables: Mapping[str, Mapping[str, str]], lang: str) -> Translate:
+    """t("key", n=3) → the message in `lang` with its {placeholders} filled; a key missing from `lang` falls back
+    to English, then to the key itself."""
+    table, fallback = tables.get(lang, tables["en"]), tables["en"]
+
+    def t(key: str, **values: object) -> str:
+        text = table.get(key) or fallback.get(key) or key
+        return text.format(**values) if values else text
+
+    return t
+
+
+def wording(lang: str) -> Translate:
+    """The translator of this module's words (an unknown language reads English)."""
+    return translator_for(WORDING, lang)
+
+
+ENGLISH = wording("en")
+
+
+def note_text(t: Translate, note: str) -> str:
+    """A day or digest note in the reader's language (models.Note); any other text as it is."""
+    if isinstance(note, Note):
+        return t(f"note_{note.key}", **note.values)
+    return note
+
+
+def reason_text(t: Translate, reason: Reason) -> str:
+    """Why a paper was picked, in the reader's language; a reason saved without its values (before they were
+    kept) or of a kind not listed here, as its English text."""
+    key = f"reason_{reason.kind}"
+    if not reason.values or key not in WORDING["en"]:
+        return reason.text
+    return t(key, **dict(reason.values))
