@@ -63,6 +63,7 @@ class WebhookSpec(BaseModel):
     url: SecretStr
     secret: SecretStr = SecretStr("")
     radars: list[str] = Field(default_factory=list)  # empty: every radar
+    language: Literal["zh", "en"] = "en"  # of the message's own words, notes and reasons (papers are as they are)
 
 
 class Settings(BaseSettings):

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from pydantic import SecretStr
@@ -15,6 +16,7 @@ from academichub.config import Settings, WebhookSpec
 from academichub.deliver import PostClient, deliver_webhook, digest_messages, guess_kind
 from academichub.deliver.webhooks import WEBHOOK_JOB
 from academichub.errors import DeliveryError
+from academichub.models import Note, Reason
 from digest_builders import make_digest, make_paper
 
 OK = {
@@ -225,3 +227,21 @@ def test_webhook_secrets_stay_out_of_settings_output(tmp_path):
     assert guess_kind(spec.url.get_secret_value()) == "dingtalk"
     assert guess_kind("https://hooks.slack.com/services/T/B/X") == "slack"
     assert guess_kind("https://example.org/hook") == "json"
+
+
+def test_a_chinese_chat_gets_the_digest_in_chinese(loopback, post_settings):
+    """`language = "zh"` on a webhook: heading, labels, notes and reasons in Chinese; papers as they are."""
+    serve_ok(loopback, "wecom")
+    failed = Note("source_failed", "arxiv-rss:cs.LG failed: HTTP 503", source="arxiv-rss:cs.LG", error="HTTP 503")
+    digest = make_digest(1, notes=[failed])
+    why = Reason("keyword", "matches “protein”", 1.0, (("keywords", "“protein”"),))
+    digest = replace(digest, items=(replace(digest.items[0], reasons=(why,)),))
+    spec = spec_for(loopback, "wecom").model_copy(update={"language": "zh"})
+    report = deliver_webhook(post_settings, spec, digest, briefing_markdown="今天的简报。", sleep=lambda s: None)
+    assert report.ok
+    content = bodies(loopback)[0]["markdown"]["content"]
+    assert content.startswith("## 每日精选 · proteins · 2026-06-29")
+    assert "⚠ arxiv-rss:cs.LG 抓取失败：HTTP 503" in content
+    assert '<font color="info">推荐理由：匹配关键词 “protein”</font>' in content
+    assert "**简报**" in content and "Paper number 1 on protein structure" in content
+    assert "Why:" not in content and "Curated Daily" not in content

@@ -47,7 +47,7 @@ def digest_subject(digests: Sequence[Digest], t: Translate = ENGLISH) -> str:
     count = sum(len(d.items) for d in digests)
     first = next((d for d in digests if d.items), digests[0])
     names = " + ".join(d.radar.name for d in digests)
-    subject = t("email_subject", radars=names, day=first.day.isoformat(), count=count)
+    subject = t("digest_subject", radars=names, day=first.day.isoformat(), count=count)
     if first.items:
         subject += ": " + shorten(one_line(first.items[0].paper.title), MAX_SUBJECT_TITLE_CHARS)
     return one_line(subject)
@@ -97,25 +97,25 @@ def render_text(digests: Sequence[Digest], briefing: str | None, unsubscribe_url
     for digest in digests:
         heading = digest_heading(digest, t)
         lines += [heading, "=" * min(len(heading), 72), ""]
-        lines += [t("email_note", note=one_line(note_text(t, note))) for note in digest.notes]
+        lines += [t("digest_note", note=one_line(note_text(t, note))) for note in digest.notes]
         for entry in digest_entries(digest, t):
             lines += _entry_text(entry, t)
         if not digest.items:
-            lines += [t("email_nothing"), ""]
+            lines += [t("digest_nothing"), ""]
     if briefing and briefing.strip():
-        title = t("email_briefing")
+        title = t("digest_briefing")
         lines += [title, "-" * len(title), "", briefing.strip(), ""]
-    lines += ["--", f"{t('email_unsubscribe')}: {unsubscribe_url}"]
+    lines += ["--", f"{t('digest_unsubscribe')}: {unsubscribe_url}"]
     return "\n".join(lines) + "\n"
 
 
 def _entry_text(entry: DigestEntry, t: Translate) -> list[str]:
     kind = f" · {entry.announce_type}" if entry.announce_type != "new" else ""
     lines = [f"{entry.number}. {entry.source_label} · {entry.date}{kind}", f"   {entry.title}"]
-    lines.append(f"   {t('email_authors', authors=entry.authors)}")
+    lines.append(f"   {t('digest_authors', authors=entry.authors)}")
     if entry.abstract:
         lines.append(f"   {entry.abstract}")
-    lines.append(f"   {t('email_why', reasons=entry.reasons)}")
+    lines.append(f"   {t('digest_why', reasons=entry.reasons)}")
     if entry.link:
         lines.append(f"   {entry.link}")
     return [*lines, ""]
@@ -127,7 +127,7 @@ def render_html(digests: Sequence[Digest], briefing: str | None, unsubscribe_url
     for digest in digests:
         parts.append(f"<h2>{esc(digest_heading(digest, t))}</h2>")
         parts += [
-            f'<p style="color:#a60"><em>{esc(t("email_note", note=one_line(note_text(t, note))))}</em></p>'
+            f'<p style="color:#a60"><em>{esc(t("digest_note", note=one_line(note_text(t, note))))}</em></p>'
             for note in digest.notes
         ]
         entries = digest_entries(digest, t)
@@ -136,10 +136,10 @@ def render_html(digests: Sequence[Digest], briefing: str | None, unsubscribe_url
             parts += [_entry_html(entry, t) for entry in entries]
             parts.append("</ol>")
         else:
-            parts.append(f"<p>{esc(t('email_nothing'))}</p>")
+            parts.append(f"<p>{esc(t('digest_nothing'))}</p>")
     if briefing and briefing.strip():
-        parts += [f"<h2>{esc(t('email_briefing'))}</h2>", markdown_to_html(briefing)]
-    unsubscribe = f'<a href="{esc(unsubscribe_url)}">{esc(t("email_unsubscribe"))}</a>'
+        parts += [f"<h2>{esc(t('digest_briefing'))}</h2>", markdown_to_html(briefing)]
+    unsubscribe = f'<a href="{esc(unsubscribe_url)}">{esc(t("digest_unsubscribe"))}</a>'
     parts.append(f'<hr><p style="font-size:small">{unsubscribe}</p></body></html>')
     return "\n".join(parts) + "\n"
 
@@ -152,9 +152,9 @@ def _entry_html(entry: DigestEntry, t: Translate) -> str:
         f'<li value="{entry.number}" style="margin-bottom:1em">'
         f'<div style="color:#555">{esc(entry.source_label)} · {esc(entry.date)}{kind}</div>'
         f"<div><strong>{title}</strong></div>"
-        f"<div>{esc(t('email_authors', authors=entry.authors))}</div>"
+        f"<div>{esc(t('digest_authors', authors=entry.authors))}</div>"
         + (f'<div style="color:#333">{esc(entry.abstract)}</div>' if entry.abstract else "")
-        + f'<div style="color:#070"><em>{esc(t("email_why", reasons=entry.reasons))}</em></div></li>'
+        + f'<div style="color:#070"><em>{esc(t("digest_why", reasons=entry.reasons))}</em></div></li>'
     )
 
 

@@ -76,7 +76,7 @@ def digest_entries(digest: Digest, t: Translate = ENGLISH) -> list[DigestEntry]:
                 title=one_line(item.paper.title),
                 authors=authors or "—",
                 abstract=one_line(item.paper.abstract),
-                reasons="; ".join(one_line(reason_text(t, r)) for r in item.reasons) or t("email_overall"),
+                reasons="; ".join(one_line(reason_text(t, r)) for r in item.reasons) or t("digest_overall"),
                 link=paper_link(item),
             )
         )
@@ -84,4 +84,4 @@ def digest_entries(digest: Digest, t: Translate = ENGLISH) -> list[DigestEntry]:
 
 
 def digest_heading(digest: Digest, t: Translate = ENGLISH) -> str:
-    return one_line(t("email_heading", radar=digest.radar.name, day=digest.day.isoformat()))
+    return one_line(t("digest_heading", radar=digest.radar.name, day=digest.day.isoformat()))

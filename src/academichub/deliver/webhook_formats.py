@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from academichub.deliver.entries import DigestEntry, digest_entries, digest_heading, one_line, shorten
+from academichub.deliver.wording import ENGLISH, Translate, note_text, wording
 from academichub.models import Digest
 
 Payload = dict[str, Any]
@@ -63,7 +64,7 @@ def _safe_url(url: str) -> str:
     return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace(">", "%3E").replace("|", "%7C")
 
 
-def entry_markdown(entry: DigestEntry, kind: str) -> str:
+def entry_markdown(entry: DigestEntry, kind: str, t: Translate = ENGLISH) -> str:
     """One numbered paper in the platform's markdown dialect."""
     esc = {"feishu": _html_entities, "slack": _html_entities}.get(kind, _angle_fullwidth)
     title = esc(_link_text(entry.title))
@@ -75,7 +76,7 @@ def entry_markdown(entry: DigestEntry, kind: str) -> str:
     meta = esc(
         f"{entry.source_label} · {entry.date}" + (f" · {entry.announce_type}" if entry.announce_type != "new" else "")
     )
-    why = esc(f"Why: {entry.reasons}")
+    why = esc(t("digest_why", reasons=entry.reasons))
     why = f'<font color="info">{why}</font>' if kind == "wecom" else (f"_{why}_" if kind == "slack" else why)
     lines = [head, meta, esc(entry.authors)]
     if entry.abstract:
@@ -84,7 +85,7 @@ def entry_markdown(entry: DigestEntry, kind: str) -> str:
     return ("\n\n" if kind == "dingtalk" else "\n").join(lines)
 
 
-def briefing_units(briefing: str | None, kind: str, max_chars: int) -> list[str]:
+def briefing_units(briefing: str | None, kind: str, max_chars: int, t: Translate = ENGLISH) -> list[str]:
     """The briefing as paragraphs (each short enough for one message), first one headed."""
     if not briefing or not briefing.strip():
         return []
@@ -95,7 +96,7 @@ def briefing_units(briefing: str | None, kind: str, max_chars: int) -> list[str]
         while text:
             units.append(text[:max_chars])
             text = text[max_chars:]
-    header = "*Briefing*" if kind == "slack" else "**Briefing**"
+    header = f"*{t('digest_briefing')}*" if kind == "slack" else f"**{t('digest_briefing')}**"
     return [f"{header}\n{units[0]}", *units[1:]]
 
 
@@ -167,25 +168,27 @@ def _fit_unit(unit: str, fits_alone: Callable[[str], bool]) -> str:
     return unit
 
 
-def digest_messages(digest: Digest, kind: str, *, briefing_markdown: str | None = None) -> list[Payload]:
-    """The digest (then the briefing) as one or more messages for platform `kind`.
+def digest_messages(
+    digest: Digest, kind: str, *, briefing_markdown: str | None = None, language: str = "en"
+) -> list[Payload]:
+    """The digest (then the briefing) as one or more messages for platform `kind`, its own words, notes and
+    reasons in `language` (the generic JSON hook: English).
 
     Raises: KeyError for an unknown kind.
     """
     platform = PLATFORMS[kind]
     if kind == "json":
         return json_messages(digest, briefing_markdown)
-    heading = digest_heading(digest)
-    entries = digest_entries(digest)
-    notes = [
-        _angle_fullwidth(one_line(n)) if kind in ("wecom", "dingtalk") else _html_entities(one_line(n))
-        for n in digest.notes
-    ]
-    units = [f"⚠ {n}" for n in notes] + [entry_markdown(e, kind) for e in entries]
+    t = wording(language)
+    heading = digest_heading(digest, t)
+    entries = digest_entries(digest, t)
+    said = [one_line(note_text(t, n)) for n in digest.notes]
+    notes = [_angle_fullwidth(n) if kind in ("wecom", "dingtalk") else _html_entities(n) for n in said]
+    units = [f"⚠ {n}" for n in notes] + [entry_markdown(e, kind, t) for e in entries]
     if not entries:
-        units.append("Nothing to show for this day.")
+        units.append(t("digest_nothing"))
     max_unit_chars = {"slack": SLACK_SECTION_CHARS, "wecom": 1000}.get(kind, 1500)  # wecom: 3 bytes per CJK char
-    units += briefing_units(briefing_markdown, kind, max_unit_chars)
+    units += briefing_units(briefing_markdown, kind, max_unit_chars, t)
     build = BUILDERS[kind]
 
     def fits(payload: Payload) -> bool:

@@ -78,7 +78,7 @@ def deliver_webhook(
     sleep: Callable[[float], None] = time.sleep,
 ) -> WebhookReport:
     """Post the digest as the platform's messages; parts already sent for this radar and day are skipped."""
-    messages = digest_messages(digest, spec.kind, briefing_markdown=briefing_markdown)
+    messages = digest_messages(digest, spec.kind, briefing_markdown=briefing_markdown, language=spec.language)
     key = f"{spec.name}:{digest.radar.name}:{digest.day.isoformat()}"
     done = int((store.checkpoint(WEBHOOK_JOB, key) or "0/").split("/")[0] or 0) if store else 0
     own = client is None

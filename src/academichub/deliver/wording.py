@@ -1,5 +1,6 @@
 """What the Curated Daily says around its papers, in English or Chinese: day notes, each pick's reasons, and the
-e-mail's own words. The web catalogue (web.i18n) takes these keys too, so a page and an e-mail say it alike. Pure.
+words of its e-mail and chat messages (digest_*). The web catalogue (web.i18n) takes these keys too, so a page, an
+e-mail and a chat message say it alike. Pure.
 
 Notes and reasons are written in English by the pipeline and the ranker (models.Note, models.Reason) with their
 names and figures kept beside the text; `note_text` and `reason_text` say them again in the reader's language.
@@ -28,15 +29,15 @@ WORDING: dict[str, dict[str, str]] = {
         "reason_keyword": "matches {keywords}",
         "reason_author": "by {names} (followed)",
         "reason_category": "in {categories}",
-        "email_subject": "Curated Daily · {radars} · {day} · {count} papers",
-        "email_heading": "Curated Daily · {radar} · {day}",
-        "email_note": "Note: {note}",
-        "email_authors": "Authors: {authors}",
-        "email_why": "Why: {reasons}",
-        "email_overall": "overall relevance",
-        "email_nothing": "Nothing to show for this day.",
-        "email_briefing": "Briefing",
-        "email_unsubscribe": "Unsubscribe",
+        "digest_subject": "Curated Daily · {radars} · {day} · {count} papers",
+        "digest_heading": "Curated Daily · {radar} · {day}",
+        "digest_note": "Note: {note}",
+        "digest_authors": "Authors: {authors}",
+        "digest_why": "Why: {reasons}",
+        "digest_overall": "overall relevance",
+        "digest_nothing": "Nothing to show for this day.",
+        "digest_briefing": "Briefing",
+        "digest_unsubscribe": "Unsubscribe",
     },
     "zh": {
         "note_source_failed": "{source} 抓取失败：{error}",
@@ -52,15 +53,15 @@ WORDING: dict[str, dict[str, str]] = {
         "reason_keyword": "匹配关键词 {keywords}",
         "reason_author": "作者 {names}（已关注）",
         "reason_category": "属于 {categories}",
-        "email_subject": "每日精选 · {radars} · {day} · {count} 篇论文",
-        "email_heading": "每日精选 · {radar} · {day}",
-        "email_note": "说明：{note}",
-        "email_authors": "作者：{authors}",
-        "email_why": "推荐理由：{reasons}",
-        "email_overall": "综合相关度",
-        "email_nothing": "这一天没有可显示的论文。",
-        "email_briefing": "简报",
-        "email_unsubscribe": "退订",
+        "digest_subject": "每日精选 · {radars} · {day} · {count} 篇论文",
+        "digest_heading": "每日精选 · {radar} · {day}",
+        "digest_note": "说明：{note}",
+        "digest_authors": "作者：{authors}",
+        "digest_why": "推荐理由：{reasons}",
+        "digest_overall": "综合相关度",
+        "digest_nothing": "这一天没有可显示的论文。",
+        "digest_briefing": "简报",
+        "digest_unsubscribe": "退订",
     },
 }
 
