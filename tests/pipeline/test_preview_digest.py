@@ -8,9 +8,10 @@ import pytest
 
 from academichub.models import Radar
 from academichub.pipeline import ingest_files, store_items
-from academichub.pipeline.digest import build_digest, preview_digest
+from academichub.pipeline.digest import PAGE_SEED_BUDGET, build_digest, embed_papers, preview_digest
 from academichub.pipeline.sentence_vectors import SUFFIX, embed_paper_sentences
 from academichub.rank.embedders import HashingEmbedder
+from academichub.rank.sentences import split_sentences
 from academichub.store import open_store
 from digest_builders import arxiv_item
 
@@ -103,3 +104,37 @@ def test_before_the_daily_job_the_preview_encodes_no_sentences_and_says_it_ranks
     assert any("sentence by sentence" in note for note in preview.notes)
     daily = build_digest(store, HashingEmbedder(), store.save_radar(radar), MON)
     assert not any("sentence by sentence" in note for note in daily.notes)
+
+
+class Counting(HashingEmbedder):
+    """The hashing embedder, counting the texts it encodes."""
+
+    def __init__(self) -> None:
+        self.texts = 0
+
+    def encode(self, texts, kind="passage", *, progress=None):  # type: ignore[no-untyped-def]
+        self.texts += len(texts)
+        return super().encode(texts, kind, progress=progress)
+
+
+def test_a_page_reads_a_few_seeds_of_a_large_library_and_says_how_many_it_left_out(store):
+    """A page (preview, first view) must answer now: of 10 imported papers it reads PAGE_SEED_BUDGET (their vectors
+    and sentences); the daily run reads the rest, and then nothing is said."""
+    library = tuple(
+        f"We survey dwarf galaxies in field {n} of the sky. Dwarf galaxies are counted in every field we observe. "
+        "Halos are fitted with profiles."
+        for n in range(10)
+    )
+    radar = Radar(name="galaxies", description="galaxies", seed_texts=library, size=4)
+    embed_papers(store, HashingEmbedder(), store.list_papers(day=MON))  # the day itself is embedded already
+    counting = Counting()
+    preview = preview_digest(store, counting, radar, MON)
+    left_out = [n for n in preview.notes if n.key == "seeds_unread"]
+    assert left_out == [f"ranked without {10 - PAGE_SEED_BUDGET} of your seed papers, not read yet (an imported "
+                        "library is read in the background, and every daily run reads what is left)"]  # fmt: skip
+    sentences = sum(len(split_sentences(t)) for t in library[:PAGE_SEED_BUDGET])
+    assert sentences >= 2 * PAGE_SEED_BUDGET
+    assert counting.texts == 1 + PAGE_SEED_BUDGET + sentences  # the description, 3 seeds' vectors and sentences
+    daily = build_digest(store, counting, store.save_radar(radar), MON)
+    assert not any(n.key == "seeds_unread" for n in daily.notes)
+    assert not any(n.key == "seeds_unread" for n in preview_digest(store, counting, radar, MON).notes)

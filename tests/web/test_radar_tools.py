@@ -10,6 +10,8 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from academichub.pipeline.digest import read_seeds
+from academichub.rank.embedders import HashingEmbedder
 from academichub.store import Store
 from academichub.web.limits import MAX_REQUEST_BODY_BYTES
 from web_demo_site import sign_up
@@ -145,3 +147,24 @@ def test_paper_page_lists_related_papers_nearest_in_embedding_space(client: Test
     assert len(related) == 8 and str(paper.id) not in related
     scores = [float(s) for s in re.findall(r"(?:similarity|相似度) (-?\d\.\d\d)", page)]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_an_imported_library_is_read_after_the_response_and_then_ranks(client: TestClient, store: Store) -> None:
+    """A page never waits to encode a library: the import answers at once, the seeds are read after the response
+    (TestClient runs that task before returning) and the latest day is ranked again with all of them."""
+    token = sign_up(client)
+    radar_id = first_radar(store)
+    client.get("/")  # the day's picks, built before the import
+    day = store.announcement_days(limit=1)[0][0]
+    assert store.digest_items(radar_id, day)
+    texts = [f"Sparse attention study {n}. We prune attention heads in transformer number {n}." for n in range(12)]
+    entries = "".join(f"@article{{k{n}, title = {{{t.split('. ')[0]}}}, abstract = {{{t.split('. ')[1]}}}}}\n"
+                      for n, t in enumerate(texts))  # fmt: skip
+    assert upload(client, token, radar_id, "lib.bib", entries.encode()).status_code == 200
+    radar = store.radar_by_id(radar_id)
+    assert radar is not None and len(radar.seed_texts) == 12
+    read = read_seeds(store, HashingEmbedder(), [], radar.seed_texts, budget=0)  # what is stored now, nothing encoded
+    assert read.unread == 0 and len(read.titles) == 12  # every text has its vector and sentences
+    assert store.digest_items(radar_id, day) == []  # ranked again on the next view, with them
+    page = client.get("/").text
+    assert "尚未读取的种子论文" not in page and store.digest_items(radar_id, day)

@@ -89,14 +89,17 @@ def prune_paper_sentences(
     return pruned
 
 
-def embed_text_sentences(store: Store, embedder: Embedder, texts: Sequence[str]) -> list[Matrix]:
-    """Sentence vectors of free texts (a seed from an imported library that is not a stored paper)."""
+def embed_text_sentences(
+    store: Store, embedder: Embedder, texts: Sequence[str], *, encode: bool = True
+) -> list[Matrix]:
+    """Sentence vectors of free texts (a seed from an imported library that is not a stored paper); empty where a
+    text has none, or they are not stored and not `encode`."""
     model = embedder.name + SUFFIX
     splits = [split_sentences(t) for t in texts]
     hashes = [_digest(s) for s in splits]
     known = store.text_vectors(hashes, model)
     todo = [i for i, h in enumerate(hashes) if h not in known and splits[i]]
-    if todo:
+    if todo and encode:
         encoded = embedder.encode([s for i in todo for s in splits[i]], "passage")
         start, rows = 0, []
         for i in todo:

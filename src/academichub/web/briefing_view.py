@@ -28,7 +28,7 @@ MAX_CARD_AUTHORS = 6
 
 def radar_picks(store: Store, embedder: Embedder, radar: Radar, day: dt.date) -> list[ScoredPaper]:
     """The day's stored picks for the radar; built (and stored) now when there are none yet."""
-    return stored_digest(store, radar, day) or list(build_digest(store, embedder, radar, day).items)
+    return stored_digest(store, radar, day) or list(build_digest(store, embedder, radar, day, encode=False).items)
 
 
 def briefing_options(

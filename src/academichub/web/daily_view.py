@@ -97,7 +97,7 @@ def day_cards(
         with cache.build_lock:
             picks = stored_digest(store, radar, day)  # another request may have built them meanwhile
             if not picks:
-                digest = build_digest(store, embedder(), radar, day)
+                digest = build_digest(store, embedder(), radar, day, encode=False)  # a page answers now
                 picks, candidates, notes = list(digest.items), digest.candidates, digest.notes
     return [paper_card(s.paper, s.rank, day, s.reasons, s.score) for s in picks], candidates, notes
 

@@ -56,7 +56,7 @@ def build_radar_map(store: Store, embedder: Embedder, radar: Radar, day: dt.date
     """The map of `day` (None: an empty map) for a saved radar; builds the day's picks if none are stored."""
     if day is None:
         return RadarMap(None, (), 0, 0, 0)
-    picks = stored_digest(store, radar, day) or list(build_digest(store, embedder, radar, day).items)
+    picks = stored_digest(store, radar, day) or list(build_digest(store, embedder, radar, day, encode=False).items)
     ranks: dict[int, int] = {s.paper.id: s.rank for s in picks if s.paper.id is not None}
     seeds = [p for key in radar.seeds if (p := store.paper_by_key(key)) is not None and p.id is not None]
     seed_ids = {p.id or 0 for p in seeds}

@@ -7,19 +7,26 @@ happened, with every skipped entry reported by its line.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Request, UploadFile
 from starlette.responses import Response
 
-from academichub.errors import InputError
+from academichub.config import Settings
+from academichub.errors import AcademicHubError, InputError
+from academichub.models import Radar
+from academichub.pipeline.digest import read_radar_seeds
 from academichub.pipeline.library_seeds import seeds_from_library
 from academichub.sources.library import MAX_LIBRARY_BYTES, parse_library
-from academichub.web.deps import StoreDep, UserDep, render
+from academichub.web.deps import SettingsDep, StoreDep, UserDep, app_embedder, render
 from academichub.web.routes.radars import editor_context, owned_radar
+from academichub.web.store_pool import StorePool
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +53,15 @@ async def read_upload(upload: UploadFile, max_bytes: int = MAX_LIBRARY_BYTES) ->
 @router.post("/radars/{radar_id}/import")
 async def import_library(
     request: Request,
+    background: BackgroundTasks,
+    settings: SettingsDep,
     store: StoreDep,
     user: UserDep,
     radar_id: int,
     library: Annotated[UploadFile, File()],
 ) -> Response:
-    """Add a library export's papers to the radar's seeds; the editor shows counts and per-line problems."""
+    """Add a library export's papers to the radar's seeds; the editor shows counts and per-line problems. The new
+    seeds are read (encoded) after the response: pages rank without the ones not read yet, and say so."""
     radar = owned_radar(store, user.id, radar_id)
     name = library.filename or "library"
     try:
@@ -62,8 +72,10 @@ async def import_library(
     updated = seeds_from_library(store, radar, parsed)
     saved = store.save_radar(updated)
     days = store.announcement_days(limit=1)
-    if days and saved.id is not None:  # the latest day is re-ranked with the new seeds on its next view
-        store.save_digest(saved.id, days[0][0], [])
+    latest = days[0][0] if days else None
+    if latest is not None and saved.id is not None:  # the latest day is re-ranked with the new seeds on its next view
+        store.save_digest(saved.id, latest, [])
+    background.add_task(_read_in_background, request.app, settings, saved, latest)
     report = ImportReport(
         filename=name,
         format=parsed.format,
@@ -74,3 +86,20 @@ async def import_library(
         repaired_encoding=parsed.encoding if parsed.encoding != "utf-8" else None,
     )
     return render(request, "radar_edit.html", {**editor_context(store, saved, user.id), "import_report": report})
+
+
+def _read_in_background(app: Any, settings: Settings, radar: Radar, latest: dt.date | None) -> None:
+    """Encode the radar's seeds (minutes for a large library), then have the latest day ranked again with them."""
+    pool: StorePool = app.state.store_pool
+    store = pool.acquire()
+    try:
+        read = read_radar_seeds(store, app_embedder(app, settings), radar)
+        if latest is not None and radar.id is not None:
+            store.save_digest(radar.id, latest, [])
+        log.info("read the seeds of radar %s: %d with vectors, %d without", radar.id, len(read.titles), read.unread)
+    except AcademicHubError as exc:  # the daily run reads what is left
+        log.warning("reading the seeds of radar %s failed: %s", radar.id, exc)
+    except BaseException:
+        store.close()  # as a failed request's: the connection may be in any state
+        raise
+    pool.release(store)
