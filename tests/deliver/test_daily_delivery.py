@@ -106,3 +106,23 @@ def test_each_user_reads_the_email_in_their_language(tmp_path, smtp_server):
     assert "Why: matches “protein”" in bob_text and "推荐理由" not in bob_text
     assert "推荐理由：匹配关键词 “protein”" in chen.get_body(("html",)).get_content()
     store.close()
+
+
+def test_without_an_account_the_local_user_reads_the_email_in_the_briefing_language(tmp_path, smtp_server):
+    controller, handler = smtp_server
+    settings = Settings(home=tmp_path, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_security="none",
+                        email_from="digest@academichub.example", email_to="me@example.org", delivery_retries=0,
+                        llm_language="en")  # fmt: skip
+    store = open_store(settings.resolved_database_url)
+    store.save_radar(Radar(name="proteins", description="protein structure", keywords=("protein",), size=1))
+    store_items(store, [RawItem(source="arxiv-rss", title="Protein structure from sequence", abstract="protein folding",
+                                authors=(Author("A B"),), arxiv_id="2606.00031", listing="q-bio.BM", announced=DAY,
+                                announce_type=AnnounceType.NEW)])  # fmt: skip
+    with HttpClient(settings) as client:
+        run_daily(store, settings, DAY, client=client, embedder=HashingEmbedder(), specs=[],
+                  deliver=lambda s, d, day: deliver_digests(settings, s, d, day))  # fmt: skip
+    (envelope,) = handler.envelopes
+    message = email.message_from_bytes(envelope.content, policy=default)
+    assert message["Subject"].startswith("Curated Daily · proteins")  # the local user never chose: llm_language
+    assert "Why: matches “protein”" in message.get_body(("plain",)).get_content()
+    store.close()

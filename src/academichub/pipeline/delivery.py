@@ -1,7 +1,7 @@
 """The deliver stage of run_daily: each user's Curated Daily out by email and chat webhooks.
 
 Each user with an e-mail address gets one message a day with all their radars, in the language they read
-the site in (the local user falls back to the `email_to` setting).
+the site in (the local user of a CLI-only install: to `email_to`, in `llm_language`).
 
 Every channel is tried; failures are collected and raised together at the end,
 so the stage is recorded as failed and retried at the next run, while the
@@ -75,6 +75,7 @@ def _message(
 
 
 def _language(settings: Settings, store: Store, user_id: int) -> str:
-    """The language the user reads the site in (Settings; an account starts in Chinese), else the briefing's."""
+    """The language the user reads the site in; for the local user of a CLI-only install (no account, so no
+    choice made), the briefing's (`llm_language`)."""
     user = store.user_by_id(user_id)
-    return user.language if user is not None else settings.llm_language
+    return user.language if user is not None and user.has_password else settings.llm_language
