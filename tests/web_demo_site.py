@@ -48,3 +48,10 @@ def sign_up(client: TestClient, name: str = "admin", password: str = PASSWORD) -
     )
     assert response.status_code == 200, response.text[:500]
     return csrf_from(response.text)
+
+
+def make_token(client: TestClient, csrf: str, label: str = "script") -> str:
+    page = client.post("/settings/tokens", data={"csrf_token": csrf, "label": label}).text
+    found = re.search(r'<code class="token">([^<]+)</code>', page)
+    assert found, "the new token is not shown"
+    return found.group(1)

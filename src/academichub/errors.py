@@ -11,6 +11,7 @@ AcademicHubError
 ├── StoreError             database problems, failed migration, bad query
 │   └── SearchSyntaxError  full-text query the index cannot parse
 ├── InputError             a user's file or argument we cannot use
+├── NotReadYet             a page asked to rank a day whose papers are still being read (encoded)
 ├── DeliveryError          an email, webhook or Zotero push that failed (secrets redacted)
 └── BriefingError          an LLM provider fault or unusable answer; the briefing is marked failed
 """
@@ -24,6 +25,15 @@ class AcademicHubError(Exception):
 
 class ConfigError(AcademicHubError):
     pass
+
+
+class NotReadYet(AcademicHubError):
+    """A day's papers are still being read (the daily job encodes them): `read` of `total` have vectors."""
+
+    def __init__(self, read: int, total: int) -> None:
+        super().__init__(f"this day's papers are still being read: {read} of {total} so far; try again later")
+        self.read = read
+        self.total = total
 
 
 class SourceError(AcademicHubError):

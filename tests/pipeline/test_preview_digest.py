@@ -1,14 +1,22 @@
 """The radar preview ranks like the daily: same query, same signals (the aspect one too), same diverse selection."""
 
 import datetime as dt
+import time
 from importlib.resources import as_file, files
 from pathlib import Path
 
 import pytest
 
+from academichub.errors import NotReadYet
 from academichub.models import Radar
 from academichub.pipeline import ingest_files, store_items
-from academichub.pipeline.digest import PAGE_SEED_BUDGET, build_digest, embed_papers, preview_digest
+from academichub.pipeline.digest import (
+    PAGE_PAPER_BUDGET,
+    PAGE_SEED_BUDGET,
+    build_digest,
+    embed_papers,
+    preview_digest,
+)
 from academichub.pipeline.sentence_vectors import SUFFIX, embed_paper_sentences
 from academichub.rank.embedders import HashingEmbedder
 from academichub.rank.sentences import split_sentences
@@ -138,3 +146,26 @@ def test_a_page_reads_a_few_seeds_of_a_large_library_and_says_how_many_it_left_o
     daily = build_digest(store, counting, store.save_radar(radar), MON)
     assert not any(n.key == "seeds_unread" for n in daily.notes)
     assert not any(n.key == "seeds_unread" for n in preview_digest(store, counting, radar, MON).notes)
+
+
+class Slow(Counting):
+    """The hashing embedder at the bundled model's pace on a busy machine (20 texts a second), counting."""
+
+    def encode(self, texts, kind="passage", *, progress=None):  # type: ignore[no-untyped-def]
+        time.sleep(0.05 * len(texts))
+        return super().encode(texts, kind, progress=progress)
+
+
+def test_a_page_does_not_wait_while_the_day_is_being_read(demo_store):
+    """Reading 166 papers at 20 a second would keep a page ~8 s: it reads PAGE_PAPER_BUDGET, judges the rest too
+    slow and says the day is not read yet; once the daily job has read it, the page ranks it without waiting."""
+    radar = Radar(name="llm", description="language model reasoning", size=5)
+    day = demo_store.list_papers(day=MON, limit=1000)
+    with pytest.raises(NotReadYet) as raised:
+        preview_digest(demo_store, Slow(), radar, MON)
+    assert (raised.value.read, raised.value.total) == (PAGE_PAPER_BUDGET, len(day))
+    assert len(demo_store.vectors_for([p.id or 0 for p in day], Slow().name)) == PAGE_PAPER_BUDGET  # kept
+    embed_papers(demo_store, HashingEmbedder(), day)  # the daily job reads the day
+    slow = Slow()
+    assert len(preview_digest(demo_store, slow, radar, MON).items) == 5
+    assert slow.texts == 1  # nothing left to encode but the description

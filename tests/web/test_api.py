@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from starlette.testclient import TestClient
 
 from academichub.config import Settings
 from academichub.store import Store
 from academichub.web import security
 from academichub.web.app import create_app
-from web_demo_site import PASSWORD, csrf_from, sign_up
-
-
-def make_token(client: TestClient, csrf: str, label: str = "script") -> str:
-    page = client.post("/settings/tokens", data={"csrf_token": csrf, "label": label}).text
-    found = re.search(r'<code class="token">([^<]+)</code>', page)
-    assert found, "the new token is not shown"
-    return found.group(1)
+from web_demo_site import PASSWORD, csrf_from, make_token, sign_up
 
 
 def test_tokens_are_stored_hashed_shown_once_and_revocable(client: TestClient, store: Store) -> None:

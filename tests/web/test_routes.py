@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from academichub.config import Settings
 from academichub.models import FeedbackKind, FetchRun, RunStatus
-from academichub.pipeline.digest import NO_PAPERS, UNMATCHED_SENTENCES, day_notes, seeds_unread
+from academichub.pipeline.digest import NO_PAPERS, UNMATCHED_SENTENCES, day_notes, day_unread, seeds_unread
 from academichub.store import Store
 from academichub.web import security
 from academichub.web.app import create_app
@@ -280,10 +280,11 @@ def test_every_note_reads_in_english_as_its_pipeline_text_and_in_chinese_otherwi
         run = store.start_run(FetchRun(source, dt.datetime.now(dt.UTC)), day)
         run.status, run.error, run.note, run.finished_at = status, error, said, dt.datetime.now(dt.UTC)
         store.finish_run(run)
-    notes = [*day_notes(store, day), NO_PAPERS, UNMATCHED_SENTENCES, seeds_unread(7)]
+    notes = [*day_notes(store, day), NO_PAPERS, UNMATCHED_SENTENCES, seeds_unread(7), day_unread(16, 200)]
     assert sorted(n.key for n in notes) == sorted(
-        ["source_failed", "source_said", "source_quiet", "no_papers", "unmatched_sentences", "seeds_unread"]
-    )
+        ["source_failed", "source_said", "source_quiet", "no_papers", "unmatched_sentences", "seeds_unread",
+         "day_unread"]
+    )  # fmt: skip
     english, chinese = translator("en"), translator("zh")
     for note in notes:
         assert note_text(english, note) == str(note)

@@ -22,6 +22,8 @@ WORDING: dict[str, dict[str, str]] = {
         "note_no_papers": "no papers were announced on this day",
         "note_unmatched_sentences": "ranked without matching your seeds sentence by sentence: this day's sentence "
         "vectors are not stored (the daily job encodes them; they are dropped after sentence_vectors_keep_days)",
+        "note_day_unread": "not ranked yet: this day's papers are still being read ({read} of {total} so far); "
+        "the ranked list appears when the daily job has read them",
         "note_seeds_unread": "ranked without {count} of your seed papers, not read yet (an imported library is read "
         "in the background, and every daily run reads what is left)",
         "reason_description": "close to your description ({similarity})",
@@ -48,6 +50,8 @@ WORDING: dict[str, dict[str, str]] = {
         "note_no_papers": "这一天没有发布新论文",
         "note_unmatched_sentences": "本次排序没有逐句匹配您的种子论文：这一天的句向量未存储（每日任务会编码它们，"
         "超过 sentence_vectors_keep_days 天后删除）",
+        "note_day_unread": "尚未排序：这一天的论文仍在读取中（已读取 {read} / {total} 篇），"
+        "每日任务读取完成后显示排序结果",
         "note_seeds_unread": "本次排序未包含 {count} 篇尚未读取的种子论文"
         "（导入的文献库会在后台读取，每日任务也会读取剩下的）",
         "reason_description": "与您的描述相近（{similarity}）",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -17,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.curate.digest import MIN_POOL, POOL_FACTOR, select_digest
-from academichub.errors import InputError
+from academichub.errors import InputError, NotReadYet
 from academichub.models import AnnounceType, Digest, FeedbackKind, Note, Paper, Radar, RunStatus, ScoredPaper
 from academichub.pipeline.sentence_vectors import embed_paper_sentences, embed_text_sentences
 from academichub.rank.aspects import SentenceRows
@@ -46,6 +47,18 @@ def seeds_unread(count: int) -> Note:
     )
 
 
+def day_unread(read: int, total: int) -> Note:
+    return Note(
+        "day_unread",
+        f"not ranked yet: this day's papers are still being read ({read} of {total} so far); the ranked list "
+        "appears when the daily job has read them",
+        read=str(read),
+        total=str(total),
+    )
+
+
+PAGE_PAPER_BUDGET = 16  # papers of the day a page encodes first, to judge how long the rest would take …
+PAGE_WAIT_S = 5.0  # … and reads them all only when that is about this long at most (else: NotReadYet)
 PAGE_SEED_BUDGET = 3  # seeds a page (preview, first view) encodes at most: ~1-3 s each; an imported library waits
 ASPECT_SEEDS = 20  # seeds matched sentence by sentence at most (a whole imported library would cost minutes)
 Matrix = NDArray[np.float32]
@@ -150,7 +163,9 @@ def build_digests(
     encode: bool = True,
 ) -> list[Digest]:
     """Every radar's Curated Daily for `day`: the day is embedded and indexed once, radars ranked in blocks. Not
-    `encode` (a page that must answer now): seed papers and sentences not read yet are left out, and said so."""
+    `encode` (a page that must answer now): seed papers and sentences not read yet are left out, and said so.
+    Raises: InputError; NotReadYet when not `encode` and the day's papers without vectors would take longer than
+    PAGE_WAIT_S to read."""
     if any(r.id is None for r in radars):
         raise InputError("radars must be saved before their Curated Daily is built")
     digests = _pick_digests(store, embedder, radars, day, size=size, progress=progress, encode=encode)
@@ -185,7 +200,9 @@ def _pick_digests(
     papers = store.list_papers(day=day, limit=MAX_CANDIDATES)
     if not papers:
         return [Digest(r, day, (), 0, notes or (NO_PAPERS,)) for r in radars]
-    vectors = embed_papers(store, embedder, papers, progress=progress)
+    vectors = embed_papers(store, embedder, papers, progress=progress, encode=encode)
+    if len(vectors) < len(papers):  # a page, and the day not read yet (all of it, or late additions)
+        vectors.update(_read_if_quick(store, embedder, [p for p in papers if p.id not in vectors], len(papers)))
     matrix = np.vstack([vectors[p.id] for p in papers if p.id is not None]).astype(np.float32)
     queries, unread = zip(*[_radar_query(store, embedder, radar, papers, day, encode) for radar in radars], strict=True)
     day_index, unmatched = _with_sentences(store, embedder, index_day(papers, matrix), queries, progress, encode)
@@ -199,6 +216,18 @@ def _pick_digests(
         said = notes + ((seeds_unread(left_out),) if left_out else ())
         digests.append(Digest(radar, day, tuple(picked), candidates, said))
     return digests
+
+
+def _read_if_quick(store: Store, embedder: Embedder, unread: list[Paper], total: int) -> dict[int, NDArray[np.float32]]:
+    """For a page: the unread papers' vectors when encoding them all takes about PAGE_WAIT_S at most, judged by
+    the first PAGE_PAPER_BUDGET. Raises: NotReadYet (the daily job is reading the day) otherwise."""
+    started = time.monotonic()
+    vectors = embed_papers(store, embedder, unread[:PAGE_PAPER_BUDGET])
+    rest = unread[PAGE_PAPER_BUDGET:]
+    if rest and (time.monotonic() - started) / PAGE_PAPER_BUDGET * len(rest) > PAGE_WAIT_S:
+        raise NotReadYet(total - len(rest), total)
+    vectors.update(embed_papers(store, embedder, rest))
+    return vectors
 
 
 def _radar_query(

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from academichub import __version__
 from academichub.config import Settings
-from academichub.errors import AcademicHubError
+from academichub.errors import AcademicHubError, NotReadYet
 from academichub.sources.xml import warn_old_expat
 from academichub.store import open_store
 from academichub.web import security
@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 WEB_PACKAGE = "academichub.web"
 STATUS_MESSAGES = {403: "forbidden", 404: "not_found"}
 API_PREFIX = "/api/"
+NOT_READ_RETRY_S = 300  # Retry-After while a day is still being read
 API_DESCRIPTION = (
     "Papers, search, radars, Curated Daily lists, feedback and briefings for scripts. "
     "Authenticate with `Authorization: Bearer <token>`; make tokens on the Settings page."
@@ -132,6 +133,15 @@ def _add_error_handlers(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         detail = f"{'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg', 'invalid input')}"
         return render(request, "error.html", {"message_key": "error_title", "detail": detail}, status_code=400)
+
+    @app.exception_handler(NotReadYet)
+    async def not_read_yet(request: Request, exc: NotReadYet) -> Response:
+        retry = {"retry-after": str(NOT_READ_RETRY_S)}  # the daily job reads a few papers a second
+        if is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=503, headers=retry)
+        response = render(request, "error.html", {"message_key": "error_title", "detail": str(exc)}, status_code=503)
+        response.headers.update(retry)
+        return response
 
     @app.exception_handler(AcademicHubError)
     async def known_error(request: Request, exc: AcademicHubError) -> Response:

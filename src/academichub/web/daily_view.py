@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from academichub.errors import NotReadYet
 from academichub.models import Radar
-from academichub.pipeline.digest import build_digest, stored_digest
+from academichub.pipeline.digest import build_digest, day_unread, stored_digest
 from academichub.rank.embed import Embedder
 from academichub.store import Store
 from academichub.web.paper_view import PaperCard, paper_card
@@ -97,7 +98,12 @@ def day_cards(
         with cache.build_lock:
             picks = stored_digest(store, radar, day)  # another request may have built them meanwhile
             if not picks:
-                digest = build_digest(store, embedder(), radar, day, encode=False)  # a page answers now
+                try:
+                    digest = build_digest(store, embedder(), radar, day, encode=False)  # a page answers now
+                except NotReadYet as exc:  # the daily job is still reading the day: list it unranked, say so
+                    papers = store.list_papers(day=day, limit=MAX_DAY_PAPERS)
+                    cards = [paper_card(p, n, day) for n, p in enumerate(papers, start=1)]
+                    return cards, None, (day_unread(exc.read, exc.total),)
                 picks, candidates, notes = list(digest.items), digest.candidates, digest.notes
     return [paper_card(s.paper, s.rank, day, s.reasons, s.score) for s in picks], candidates, notes
 
@@ -125,9 +131,10 @@ def day_list(
         t=t, cards=shown, radar_id=radar.id if radar else None, feedback=feedback, csrf_token=CSRF_PLACEHOLDER
     )  # fmt: skip
     entry = DayList(html, len(shown), len(cards), tuple(sorted({c.source_kind for c in cards})))
-    if cards:  # an empty radar list is rebuilt on every view, as before: papers may still arrive for the day
+    unranked = candidates is None and notes is not None  # the day is still being read: listed afresh until it is
+    if cards and not unranked:  # an empty radar list is rebuilt on every view, as before: papers may still arrive
         fresh_key = key if candidates is None else (*key[:4], list_state(store, radar, day))
         cache.put(fresh_key, entry)
-    if candidates is None:
+    if candidates is None and notes is None:
         return entry
     return DayList(entry.html, entry.shown, entry.total, entry.sources, candidates, notes)

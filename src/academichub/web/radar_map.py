@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from academichub.models import Radar
-from academichub.pipeline.digest import build_digest, embed_papers, embed_texts, stored_digest
+from academichub.errors import NotReadYet
+from academichub.models import Radar, ScoredPaper
+from academichub.pipeline.digest import build_digest, embed_papers, stored_digest, text_vectors
 from academichub.rank.embed import Embedder
 from academichub.rank.projection import project_2d
 from academichub.store import Store
@@ -56,18 +57,18 @@ def build_radar_map(store: Store, embedder: Embedder, radar: Radar, day: dt.date
     """The map of `day` (None: an empty map) for a saved radar; builds the day's picks if none are stored."""
     if day is None:
         return RadarMap(None, (), 0, 0, 0)
-    picks = stored_digest(store, radar, day) or list(build_digest(store, embedder, radar, day, encode=False).items)
+    picks = stored_digest(store, radar, day) or _built(store, embedder, radar, day)
     ranks: dict[int, int] = {s.paper.id: s.rank for s in picks if s.paper.id is not None}
     seeds = [p for key in radar.seeds if (p := store.paper_by_key(key)) is not None and p.id is not None]
     seed_ids = {p.id or 0 for p in seeds}
     day_papers = store.list_papers(day=day, limit=MAX_MAP_PAPERS)
     papers = list({p.id: p for p in [*day_papers, *(s.paper for s in picks), *seeds] if p.id is not None}.values())
-    vectors = embed_papers(store, embedder, papers)
+    vectors = embed_papers(store, embedder, papers, encode=False)  # a page: only what has been read
     papers = [p for p in papers if p.id in vectors]
-    texts = list(radar.seed_texts)
-    rows = [vectors[p.id or 0] for p in papers]
-    if texts:
-        rows += list(embed_texts(store, embedder, texts, "passage"))
+    stored = text_vectors(store, embedder, radar.seed_texts, "passage", encode=False)
+    read = [(t, v) for t, v in zip(radar.seed_texts, stored, strict=True) if v is not None]
+    texts = [t for t, _ in read]
+    rows = [vectors[p.id or 0] for p in papers] + [v for _, v in read]
     if not rows:
         return RadarMap(day, (), 0, 0, 0)
     coords = project_2d(np.vstack(rows))
@@ -79,6 +80,14 @@ def build_radar_map(store: Store, embedder: Embedder, radar: Radar, day: dt.date
     order = {"paper": 0, "pick": 1, "seed": 2}  # drawn last = on top
     points.sort(key=lambda pt: (order[pt.kind], -(pt.rank or 0)))
     return RadarMap(day, tuple(points), len(papers), len(ranks), len(seed_ids) + len(texts))
+
+
+def _built(store: Store, embedder: Embedder, radar: Radar, day: dt.date) -> list[ScoredPaper]:
+    """The day's picks built now; none while the daily job is still reading the day (the map shows what is read)."""
+    try:
+        return list(build_digest(store, embedder, radar, day, encode=False).items)
+    except NotReadYet:
+        return []
 
 
 def _kind(paper_id: int, ranks: dict[int, int], seed_ids: set[int]) -> str:

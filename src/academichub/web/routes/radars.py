@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
-from academichub.errors import InputError
+from academichub.errors import InputError, NotReadYet
 from academichub.ingest.normalize import key_for_reference
-from academichub.models import Radar
-from academichub.pipeline.digest import preview_digest
+from academichub.models import Digest, Radar
+from academichub.pipeline.digest import day_unread, preview_digest
 from academichub.rank.radar_checks import radar_problems
 from academichub.sources.library import MAX_LIBRARY_BYTES
 from academichub.store import Store
@@ -154,7 +154,10 @@ def radar_preview(
     radar, _problems = radar_from_form(form, Radar(name="preview", user_id=user.id))
     days = store.announcement_days(limit=1)
     has_query = bool(radar.description or radar.keywords or radar.seeds or radar.authors)
-    digest = preview_digest(store, embedder, radar, days[0][0]) if days and has_query else None
+    try:
+        digest = preview_digest(store, embedder, radar, days[0][0]) if days and has_query else None
+    except NotReadYet as exc:  # the daily job is still reading the day
+        digest = Digest(radar, days[0][0], (), 0, (day_unread(exc.read, exc.total),))
     picks = digest.items[:PREVIEW_SIZE] if digest else ()
     cards = [paper_card(s.paper, n, days[0][0], s.reasons, s.score) for n, s in enumerate(picks, start=1)]
     context = {"cards": cards, "day": days[0][0] if days else None, "empty": not has_query}
