@@ -169,3 +169,13 @@ def test_a_page_does_not_wait_while_the_day_is_being_read(demo_store):
     slow = Slow()
     assert len(preview_digest(demo_store, slow, radar, MON).items) == 5
     assert slow.texts == 1  # nothing left to encode but the description
+
+
+def test_reading_an_imported_library_reports_its_progress(store):
+    """`academichub daily` shows a progress bar while it encodes; an imported library's texts count in it."""
+    library = tuple(f"Seed {n}: we count dwarf galaxies in survey field {n} of the sky." for n in range(7))
+    radar = store.save_radar(Radar(name="library", description="galaxies", seed_texts=library, size=2))
+    embed_papers(store, HashingEmbedder(), store.list_papers(day=MON))  # the day itself is read already
+    reports: list[tuple[int, int]] = []
+    build_digest(store, HashingEmbedder(), radar, MON, progress=lambda done, total: reports.append((done, total)))
+    assert (7, 7) in reports

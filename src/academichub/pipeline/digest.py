@@ -108,7 +108,13 @@ def embed_texts(store: Store, embedder: Embedder, texts: Sequence[str], kind: st
 
 
 def text_vectors(
-    store: Store, embedder: Embedder, texts: Sequence[str], kind: str, *, encode: bool = True
+    store: Store,
+    embedder: Embedder,
+    texts: Sequence[str],
+    kind: str,
+    *,
+    encode: bool = True,
+    progress: Progress | None = None,
 ) -> list[NDArray[np.float32] | None]:
     """Each text's vector, cached by text hash: the rest encoded and saved (None when not `encode`)."""
     hashes = [text_hash(f"{kind}:{t}") for t in texts]
@@ -116,7 +122,10 @@ def text_vectors(
     todo = [i for i, h in enumerate(hashes) if h not in known]
     for start in range(0, len(todo) if encode else 0, SAVE_EVERY):  # saved as it goes, like papers
         part = todo[start : start + SAVE_EVERY]
-        encoded = embedder.encode([texts[i] for i in part], "query" if kind == "query" else "passage")
+        chunk_progress = offset_progress(progress, start, len(todo))
+        encoded = embedder.encode(
+            [texts[i] for i in part], "query" if kind == "query" else "passage", progress=chunk_progress
+        )
         store.save_text_vectors(embedder.name, [(hashes[i], encoded[n]) for n, i in enumerate(part)])
         known.update({hashes[i]: encoded[n] for n, i in enumerate(part)})
     return [known.get(h) for h in hashes]
@@ -204,7 +213,8 @@ def _pick_digests(
     if len(vectors) < len(papers):  # a page, and the day not read yet (all of it, or late additions)
         vectors.update(_read_if_quick(store, embedder, [p for p in papers if p.id not in vectors], len(papers)))
     matrix = np.vstack([vectors[p.id] for p in papers if p.id is not None]).astype(np.float32)
-    queries, unread = zip(*[_radar_query(store, embedder, radar, papers, day, encode) for radar in radars], strict=True)
+    asked = [_radar_query(store, embedder, radar, papers, day, encode, progress) for radar in radars]
+    queries, unread = zip(*asked, strict=True)
     day_index, unmatched = _with_sentences(store, embedder, index_day(papers, matrix), queries, progress, encode)
     notes += (UNMATCHED_SENTENCES,) if unmatched else ()
     pool = max((size or r.size) * POOL_FACTOR for r in radars)
@@ -231,7 +241,13 @@ def _read_if_quick(store: Store, embedder: Embedder, unread: list[Paper], total:
 
 
 def _radar_query(
-    store: Store, embedder: Embedder, radar: Radar, papers: list[Paper], day: dt.date, encode: bool
+    store: Store,
+    embedder: Embedder,
+    radar: Radar,
+    papers: list[Paper],
+    day: dt.date,
+    encode: bool,
+    progress: Progress | None = None,
 ) -> tuple[RadarQuery, int]:
     """The radar's side of the ranking, and how many of its seeds were left out, not read yet (when not `encode`,
     a page encodes PAGE_SEED_BUDGET seeds at most)."""
@@ -245,7 +261,8 @@ def _radar_query(
     related = store.papers_by_ids(liked_ids + feedback[FeedbackKind.DOWN])
     liked = [related[i] for i in liked_ids if i in related]
     disliked = [related[i] for i in feedback[FeedbackKind.DOWN] if i in related]
-    read = read_seeds(store, embedder, seeds, radar.seed_texts, budget=None if encode else PAGE_SEED_BUDGET)
+    budget = None if encode else PAGE_SEED_BUDGET
+    read = read_seeds(store, embedder, seeds, radar.seed_texts, budget=budget, progress=progress)
     query = RadarQuery(
         radar=radar,
         description_vector=embed_texts(store, embedder, [description], "query")[0] if description else None,
@@ -283,7 +300,13 @@ class SeedsRead:
 
 
 def read_seeds(
-    store: Store, embedder: Embedder, papers: Sequence[Paper], texts: Sequence[str], *, budget: int | None = None
+    store: Store,
+    embedder: Embedder,
+    papers: Sequence[Paper],
+    texts: Sequence[str],
+    *,
+    budget: int | None = None,
+    progress: Progress | None = None,
 ) -> SeedsRead:
     """The seeds' vectors and (the first ASPECT_SEEDS') sentence vectors: stored ones reused, the rest encoded and
     saved; at most `budget` seeds' vectors and `budget` seeds' sentences are encoded now (None: all), the seeds
@@ -293,9 +316,10 @@ def read_seeds(
     lacking = [p for p in papers if p.id is not None and p.id not in by_id]
     lacking_texts = [i for i, v in enumerate(rows) if v is None]
     room = len(lacking) + len(lacking_texts) if budget is None else budget
-    by_id.update(embed_papers(store, embedder, lacking[:room]))
+    by_id.update(embed_papers(store, embedder, lacking[:room], progress=progress))
     now = lacking_texts[: max(0, room - len(lacking))]
-    for i, vector in zip(now, text_vectors(store, embedder, [texts[i] for i in now], "passage"), strict=True):
+    read_now = text_vectors(store, embedder, [texts[i] for i in now], "passage", progress=progress)
+    for i, vector in zip(now, read_now, strict=True):
         rows[i] = vector
     read_papers = [p for p in papers if p.id in by_id]
     read_texts = [(t, v) for t, v in zip(texts, rows, strict=True) if v is not None]
@@ -303,7 +327,7 @@ def read_seeds(
     titles = [p.title for p in read_papers] + [t.split(". ", 1)[0][:120] for t, _ in read_texts]
     sentences, unmatched = _seed_sentences(
         store, embedder, read_papers[:ASPECT_SEEDS], [t for t, _ in read_texts][: ASPECT_SEEDS - len(read_papers)],
-        budget,
+        budget, progress,
     )  # fmt: skip
     unread = len(papers) - len(read_papers) + len(texts) - len(read_texts) + unmatched
     matrix = np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, 0), dtype=np.float32)
@@ -311,7 +335,12 @@ def read_seeds(
 
 
 def _seed_sentences(
-    store: Store, embedder: Embedder, papers: Sequence[Paper], texts: Sequence[str], budget: int | None
+    store: Store,
+    embedder: Embedder,
+    papers: Sequence[Paper],
+    texts: Sequence[str],
+    budget: int | None,
+    progress: Progress | None,
 ) -> tuple[list[Matrix], int]:
     """Sentence vectors of these seeds (papers, then texts), at most `budget` seeds' encoded now; and how many
     seeds that have sentences are left without their vectors."""
@@ -320,7 +349,7 @@ def _seed_sentences(
     text_blocks = embed_text_sentences(store, embedder, texts, encode=False)
     lacking_texts = [i for i, b in enumerate(text_blocks) if not len(b) and split_sentences(texts[i])]
     room = len(lacking) + len(lacking_texts) if budget is None else budget
-    blocks.update(embed_paper_sentences(store, embedder, lacking[:room]))
+    blocks.update(embed_paper_sentences(store, embedder, lacking[:room], progress=progress))
     now = lacking_texts[: max(0, room - len(lacking))]
     for i, block in zip(now, embed_text_sentences(store, embedder, [texts[i] for i in now]), strict=True):
         text_blocks[i] = block
