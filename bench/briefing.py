@@ -30,7 +30,8 @@ from academichub.brief.tokens import estimate_messages, price_call
 from academichub.config import DEFAULT_LLM_PRICES
 from academichub.models import Briefing, Radar
 from academichub.pipeline import ingest_files
-from academichub.pipeline.digest import build_digest, embed_papers
+from academichub.pipeline.digest import build_digest
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embedders import embedder_named
 from academichub.store import open_store
 

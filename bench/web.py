@@ -42,7 +42,7 @@ import httpx  # noqa: E402
 from academichub.config import Settings  # noqa: E402
 from academichub.models import Paper, Radar  # noqa: E402
 from academichub.pipeline import ingest_files  # noqa: E402
-from academichub.pipeline.digest import embed_papers  # noqa: E402
+from academichub.pipeline.paper_vectors import embed_papers  # noqa: E402
 from academichub.rank.embedders import embedder_named  # noqa: E402
 from academichub.store import Store, open_store  # noqa: E402
 from academichub.web import security  # noqa: E402

@@ -15,7 +15,8 @@ from academichub.brief.offline import OfflineProvider
 from academichub.cli.render_briefing import briefing_markdown
 from academichub.models import Radar
 from academichub.pipeline import ingest_files
-from academichub.pipeline.digest import build_digest, embed_papers
+from academichub.pipeline.digest import build_digest
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import open_store
 

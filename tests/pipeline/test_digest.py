@@ -6,7 +6,8 @@ import pytest
 
 from academichub.models import AnnounceType, Author, FetchRun, Radar, RawItem, RunStatus
 from academichub.pipeline import store_items
-from academichub.pipeline.digest import build_digest, embed_papers, stored_digest
+from academichub.pipeline.digest import build_digest, stored_digest
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import open_store
 

@@ -6,7 +6,7 @@ import pytest
 
 from academichub.models import AnnounceType, Author, RawItem
 from academichub.pipeline import store_items
-from academichub.pipeline.digest import SAVE_EVERY, embed_papers
+from academichub.pipeline.paper_vectors import SAVE_EVERY, embed_papers
 from academichub.pipeline.sentence_vectors import SAVE_EVERY as SENTENCE_SAVE_EVERY
 from academichub.pipeline.sentence_vectors import SUFFIX, embed_paper_sentences
 from academichub.rank.embedders import HashingEmbedder

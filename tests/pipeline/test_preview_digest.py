@@ -10,13 +10,9 @@ import pytest
 from academichub.errors import NotReadYet
 from academichub.models import Radar
 from academichub.pipeline import ingest_files, store_items
-from academichub.pipeline.digest import (
-    PAGE_PAPER_BUDGET,
-    PAGE_SEED_BUDGET,
-    build_digest,
-    embed_papers,
-    preview_digest,
-)
+from academichub.pipeline.digest import PAGE_PAPER_BUDGET, build_digest, preview_digest
+from academichub.pipeline.paper_vectors import embed_papers
+from academichub.pipeline.seeds import PAGE_SEED_BUDGET
 from academichub.pipeline.sentence_vectors import SUFFIX, embed_paper_sentences
 from academichub.rank.embedders import HashingEmbedder
 from academichub.rank.sentences import split_sentences

@@ -13,7 +13,7 @@ from academichub.cli import cli
 from academichub.models import AnnounceType, Author, Radar, RawItem
 from academichub.pipeline import store_items
 from academichub.pipeline.daily import run_daily
-from academichub.pipeline.digest import embed_papers
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.pipeline.sentence_vectors import SUFFIX, embed_paper_sentences, prune_paper_sentences
 from academichub.rank.embedders import HashingEmbedder
 from academichub.rank.sentences import paper_sentences

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from academichub.pipeline.digest import embed_papers
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embedders import embedder_named
 from academichub.rank.related import nearest_papers
 from academichub.store import Store

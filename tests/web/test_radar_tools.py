@@ -10,7 +10,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from academichub.pipeline.digest import read_seeds
+from academichub.pipeline.seeds import read_seeds
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import Store
 from academichub.web.limits import MAX_REQUEST_BODY_BYTES

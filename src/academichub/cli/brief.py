@@ -13,7 +13,8 @@ from academichub.cli.render import print_json
 from academichub.cli.render_briefing import briefing_json, briefing_markdown
 from academichub.config import Settings
 from academichub.errors import BriefingError, ConfigError
-from academichub.pipeline.digest import build_digest, embed_papers, stored_digest
+from academichub.pipeline.digest import build_digest, stored_digest
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embedders import embedder_named
 
 

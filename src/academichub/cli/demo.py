@@ -20,7 +20,8 @@ from academichub.cli.render_briefing import briefing_markdown
 from academichub.cli.render_digest import print_digest
 from academichub.models import Radar
 from academichub.pipeline import ingest_files
-from academichub.pipeline.digest import build_digest, embed_papers, text_hash
+from academichub.pipeline.digest import build_digest
+from academichub.pipeline.paper_vectors import embed_papers, text_hash
 from academichub.rank.embed import normalize_rows
 from academichub.rank.embedders import embedder_named
 from academichub.rank.radar import paper_text

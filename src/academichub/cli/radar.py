@@ -19,8 +19,9 @@ from academichub.cli.render_digest import digest_json, digest_markdown, print_di
 from academichub.errors import InputError
 from academichub.ingest.normalize import key_for_reference
 from academichub.models import FeedbackKind, Radar
-from academichub.pipeline.digest import build_digest, embed_papers
+from academichub.pipeline.digest import build_digest
 from academichub.pipeline.library_seeds import seeds_from_library
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embedders import embedder_named
 from academichub.rank.radar_checks import radar_problems
 from academichub.sources.library import read_library

@@ -15,7 +15,7 @@ from academichub.brief.providers import provider_named
 from academichub.config import Settings
 from academichub.errors import BriefingError
 from academichub.models import Digest
-from academichub.pipeline.digest import embed_papers
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embed import Embedder
 from academichub.store import Store
 

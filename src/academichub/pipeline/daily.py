@@ -22,7 +22,8 @@ from academichub.config import Settings
 from academichub.errors import AcademicHubError
 from academichub.models import Digest, RunStatus
 from academichub.pipeline.collect import enrich_papers, fetch_sources
-from academichub.pipeline.digest import build_digests, embed_papers
+from academichub.pipeline.digest import build_digests
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.pipeline.sentence_vectors import prune_paper_sentences
 from academichub.rank.embed import Embedder
 from academichub.sources.base import SourceSpec, enrichers

@@ -9,10 +9,9 @@ same way and saves nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,16 +19,16 @@ from numpy.typing import NDArray
 from academichub.curate.digest import MIN_POOL, POOL_FACTOR, select_digest
 from academichub.errors import InputError, NotReadYet
 from academichub.models import AnnounceType, Digest, FeedbackKind, Note, Paper, Radar, RunStatus, ScoredPaper
-from academichub.pipeline.sentence_vectors import embed_paper_sentences, embed_text_sentences
+from academichub.pipeline.paper_vectors import Progress, embed_papers, embed_texts
+from academichub.pipeline.seeds import PAGE_SEED_BUDGET, read_seeds, seed_papers
+from academichub.pipeline.sentence_vectors import embed_paper_sentences
 from academichub.rank.aspects import SentenceRows
 from academichub.rank.day import DayIndex
-from academichub.rank.embed import Embedder, offset_progress
-from academichub.rank.radar import RadarQuery, aspect_candidates, index_day, paper_text, rank_radars_columnar
-from academichub.rank.sentences import paper_sentences, split_sentences
+from academichub.rank.embed import Embedder
+from academichub.rank.radar import RadarQuery, aspect_candidates, index_day, rank_radars_columnar
 from academichub.store import Store
 
 MAX_CANDIDATES = 20_000
-SAVE_EVERY = 256  # texts encoded between saves (a killed run loses at most this many: about a minute here)
 UNMATCHED_SENTENCES = Note(
     "unmatched_sentences",
     "ranked without matching your seeds sentence by sentence: this day's sentence vectors are not stored "
@@ -59,76 +58,8 @@ def day_unread(read: int, total: int) -> Note:
 
 PAGE_PAPER_BUDGET = 16  # papers of the day a page encodes first, to judge how long the rest would take …
 PAGE_WAIT_S = 5.0  # … and reads them all only when that is about this long at most (else: NotReadYet)
-PAGE_SEED_BUDGET = 3  # seeds a page (preview, first view) encodes at most: ~1-3 s each; an imported library waits
-ASPECT_SEEDS = 20  # seeds matched sentence by sentence at most (a whole imported library would cost minutes)
 Matrix = NDArray[np.float32]
 REPLACEMENTS = {AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS}
-Progress = Callable[[int, int], None]
-
-
-def text_hash(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-
-
-def embed_papers(
-    store: Store, embedder: Embedder, papers: Sequence[Paper], *, progress: Progress | None = None, encode: bool = True
-) -> dict[int, NDArray[np.float32]]:
-    """Vectors for these papers: stored ones reused, the rest encoded once and saved (left out when not `encode`)."""
-    ids = [p.id for p in papers if p.id is not None]
-    stored = store.vectors_for(ids, embedder.name)
-    vectors: dict[int, NDArray[np.float32]] = {}
-    missing: list[tuple[int, str, str]] = []
-    for paper in papers:
-        if paper.id is None:
-            continue
-        text = paper_text(paper)
-        digest = text_hash(text)
-        known = stored.get(paper.id)
-        if known is not None and known[1] == digest:
-            vectors[paper.id] = known[0]
-        else:
-            missing.append((paper.id, text, digest))
-    if not encode:
-        return vectors
-    for start in range(0, len(missing), SAVE_EVERY):  # saved as it goes: a killed run keeps what it encoded
-        part = missing[start : start + SAVE_EVERY]
-        chunk_progress = offset_progress(progress, start, len(missing))
-        encoded = embedder.encode([t for _, t, _ in part], "passage", progress=chunk_progress)
-        store.save_vectors(embedder.name, [(pid, encoded[i], h) for i, (pid, _, h) in enumerate(part)])
-        vectors.update({pid: encoded[i] for i, (pid, _, _) in enumerate(part)})
-    return vectors
-
-
-def embed_texts(store: Store, embedder: Embedder, texts: Sequence[str], kind: str) -> NDArray[np.float32]:
-    """Vectors of free texts (descriptions, imported seeds), cached by text hash."""
-    if not texts:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
-    rows = [v for v in text_vectors(store, embedder, texts, kind) if v is not None]  # all, when encoding
-    return np.vstack(rows).astype(np.float32)
-
-
-def text_vectors(
-    store: Store,
-    embedder: Embedder,
-    texts: Sequence[str],
-    kind: str,
-    *,
-    encode: bool = True,
-    progress: Progress | None = None,
-) -> list[NDArray[np.float32] | None]:
-    """Each text's vector, cached by text hash: the rest encoded and saved (None when not `encode`)."""
-    hashes = [text_hash(f"{kind}:{t}") for t in texts]
-    known = store.text_vectors(hashes, embedder.name) if texts else {}
-    todo = [i for i, h in enumerate(hashes) if h not in known]
-    for start in range(0, len(todo) if encode else 0, SAVE_EVERY):  # saved as it goes, like papers
-        part = todo[start : start + SAVE_EVERY]
-        chunk_progress = offset_progress(progress, start, len(todo))
-        encoded = embedder.encode(
-            [texts[i] for i in part], "query" if kind == "query" else "passage", progress=chunk_progress
-        )
-        store.save_text_vectors(embedder.name, [(hashes[i], encoded[n]) for n, i in enumerate(part)])
-        known.update({hashes[i]: encoded[n] for n, i in enumerate(part)})
-    return [known.get(h) for h in hashes]
 
 
 def may_show(paper: Paper, radar: Radar, day: dt.date) -> bool:
@@ -275,87 +206,6 @@ def _radar_query(
         allowed=allowed,
     )
     return query, read.unread
-
-
-def seed_papers(store: Store, radar: Radar) -> list[Paper]:
-    """The radar's seeds that are stored papers, in its order."""
-    return [p for key in radar.seeds if (p := store.paper_by_key(key)) is not None]
-
-
-def read_radar_seeds(store: Store, embedder: Embedder, radar: Radar) -> SeedsRead:
-    """Everything the radar's seeds need encoded and stored, so pages rank with all of them (an imported library
-    of hundreds of papers takes minutes: run it where nobody waits, as after a web import)."""
-    return read_seeds(store, embedder, seed_papers(store, radar), radar.seed_texts)
-
-
-@dataclass(frozen=True)
-class SeedsRead:
-    """A radar's seeds that have vectors, stored papers first, then imported texts: row k of `vectors`, title k and
-    (for the first ASPECT_SEEDS) sentence block k are one seed."""
-
-    vectors: Matrix
-    titles: list[str]
-    sentences: list[Matrix]
-    unread: int  # seeds left out, or matched without their sentences, for want of vectors (over the budget)
-
-
-def read_seeds(
-    store: Store,
-    embedder: Embedder,
-    papers: Sequence[Paper],
-    texts: Sequence[str],
-    *,
-    budget: int | None = None,
-    progress: Progress | None = None,
-) -> SeedsRead:
-    """The seeds' vectors and (the first ASPECT_SEEDS') sentence vectors: stored ones reused, the rest encoded and
-    saved; at most `budget` seeds' vectors and `budget` seeds' sentences are encoded now (None: all), the seeds
-    still without them are left out (or matched without sentences) and counted."""
-    by_id = embed_papers(store, embedder, papers, encode=False)
-    rows = text_vectors(store, embedder, texts, "passage", encode=False)
-    lacking = [p for p in papers if p.id is not None and p.id not in by_id]
-    lacking_texts = [i for i, v in enumerate(rows) if v is None]
-    room = len(lacking) + len(lacking_texts) if budget is None else budget
-    by_id.update(embed_papers(store, embedder, lacking[:room], progress=progress))
-    now = lacking_texts[: max(0, room - len(lacking))]
-    read_now = text_vectors(store, embedder, [texts[i] for i in now], "passage", progress=progress)
-    for i, vector in zip(now, read_now, strict=True):
-        rows[i] = vector
-    read_papers = [p for p in papers if p.id in by_id]
-    read_texts = [(t, v) for t, v in zip(texts, rows, strict=True) if v is not None]
-    vectors = [by_id[p.id or 0] for p in read_papers] + [v for _, v in read_texts]
-    titles = [p.title for p in read_papers] + [t.split(". ", 1)[0][:120] for t, _ in read_texts]
-    sentences, unmatched = _seed_sentences(
-        store, embedder, read_papers[:ASPECT_SEEDS], [t for t, _ in read_texts][: ASPECT_SEEDS - len(read_papers)],
-        budget, progress,
-    )  # fmt: skip
-    unread = len(papers) - len(read_papers) + len(texts) - len(read_texts) + unmatched
-    matrix = np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, 0), dtype=np.float32)
-    return SeedsRead(matrix, titles, sentences, unread)
-
-
-def _seed_sentences(
-    store: Store,
-    embedder: Embedder,
-    papers: Sequence[Paper],
-    texts: Sequence[str],
-    budget: int | None,
-    progress: Progress | None,
-) -> tuple[list[Matrix], int]:
-    """Sentence vectors of these seeds (papers, then texts), at most `budget` seeds' encoded now; and how many
-    seeds that have sentences are left without their vectors."""
-    blocks = embed_paper_sentences(store, embedder, papers, encode=False)
-    lacking = [p for p in papers if p.id not in blocks and paper_sentences(p.title, p.abstract)]
-    text_blocks = embed_text_sentences(store, embedder, texts, encode=False)
-    lacking_texts = [i for i, b in enumerate(text_blocks) if not len(b) and split_sentences(texts[i])]
-    room = len(lacking) + len(lacking_texts) if budget is None else budget
-    blocks.update(embed_paper_sentences(store, embedder, lacking[:room], progress=progress))
-    now = lacking_texts[: max(0, room - len(lacking))]
-    for i, block in zip(now, embed_text_sentences(store, embedder, [texts[i] for i in now]), strict=True):
-        text_blocks[i] = block
-    empty = np.zeros((0, embedder.dim), dtype=np.float32)
-    out = [blocks.get(p.id or 0, empty) for p in papers] + text_blocks
-    return out, max(0, len(lacking) + len(lacking_texts) - room)
 
 
 def _with_sentences(

@@ -17,7 +17,8 @@ from academichub.brief import BriefingOptions, provider_named, write_briefing
 from academichub.brief.briefing import briefing_cache_key, prepare_papers
 from academichub.config import Settings
 from academichub.models import Briefing, Radar, ScoredPaper
-from academichub.pipeline.digest import build_digest, embed_papers, stored_digest
+from academichub.pipeline.digest import build_digest, stored_digest
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embed import Embedder
 from academichub.store import Store
 

@@ -14,7 +14,8 @@ import numpy as np
 
 from academichub.errors import NotReadYet
 from academichub.models import Radar, ScoredPaper
-from academichub.pipeline.digest import build_digest, embed_papers, stored_digest, text_vectors
+from academichub.pipeline.digest import build_digest, stored_digest
+from academichub.pipeline.paper_vectors import embed_papers, text_vectors
 from academichub.rank.embed import Embedder
 from academichub.rank.projection import project_2d
 from academichub.store import Store

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.models import Paper
-from academichub.pipeline.digest import embed_papers
+from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embed import Embedder
 from academichub.rank.related import (
     FIT_SAMPLE_ROWS,

@@ -18,8 +18,8 @@ from starlette.responses import Response
 from academichub.config import Settings
 from academichub.errors import AcademicHubError, InputError
 from academichub.models import Radar
-from academichub.pipeline.digest import read_radar_seeds
 from academichub.pipeline.library_seeds import seeds_from_library
+from academichub.pipeline.seeds import read_radar_seeds
 from academichub.sources.library import MAX_LIBRARY_BYTES, parse_library
 from academichub.web.deps import SettingsDep, StoreDep, UserDep, app_embedder, render
 from academichub.web.routes.radars import editor_context, owned_radar
