@@ -77,6 +77,16 @@ def test_each_user_gets_one_email_with_only_their_radars(tmp_path, smtp_server):
     store.close()
 
 
+def deliver_one_protein_paper(settings: Settings, store) -> None:  # type: ignore[no-untyped-def]
+    """A day of one protein paper, ranked and delivered by the daily job."""
+    store_items(store, [RawItem(source="arxiv-rss", title="Protein structure from sequence", abstract="protein folding",
+                                authors=(Author("A B"),), arxiv_id="2606.00021", listing="q-bio.BM", announced=DAY,
+                                announce_type=AnnounceType.NEW)])  # fmt: skip
+    with HttpClient(settings) as client:
+        run_daily(store, settings, DAY, client=client, embedder=HashingEmbedder(), specs=[],
+                  deliver=lambda s, d, day: deliver_digests(settings, s, d, day))  # fmt: skip
+
+
 def test_each_user_reads_the_email_in_their_language(tmp_path, smtp_server):
     """Subject, headings, labels and each pick's reasons in the reader's language; papers as they are."""
     controller, handler = smtp_server
@@ -91,12 +101,7 @@ def test_each_user_reads_the_email_in_their_language(tmp_path, smtp_server):
         store.set_email(user.id, f"{name}@example.org")
         store.save_radar(Radar(name="proteins", description="protein structure", keywords=("protein",), size=1,
                                user_id=user.id))  # fmt: skip
-    store_items(store, [RawItem(source="arxiv-rss", title="Protein structure from sequence", abstract="protein folding",
-                                authors=(Author("A B"),), arxiv_id="2606.00021", listing="q-bio.BM", announced=DAY,
-                                announce_type=AnnounceType.NEW)])  # fmt: skip
-    with HttpClient(settings) as client:
-        run_daily(store, settings, DAY, client=client, embedder=HashingEmbedder(), specs=[],
-                  deliver=lambda s, d, day: deliver_digests(settings, s, d, day))  # fmt: skip
+    deliver_one_protein_paper(settings, store)
     by_rcpt = {e.rcpt_tos[0]: email.message_from_bytes(e.content, policy=default) for e in handler.envelopes}
     chen, bob = by_rcpt["chen@example.org"], by_rcpt["bob@example.org"]
     assert chen["Subject"].startswith("每日精选 · proteins · 2026-06-29 · 1 篇论文: Protein structure from sequence")
@@ -115,12 +120,7 @@ def test_without_an_account_the_local_user_reads_the_email_in_the_briefing_langu
                         llm_language="en")  # fmt: skip
     store = open_store(settings.resolved_database_url)
     store.save_radar(Radar(name="proteins", description="protein structure", keywords=("protein",), size=1))
-    store_items(store, [RawItem(source="arxiv-rss", title="Protein structure from sequence", abstract="protein folding",
-                                authors=(Author("A B"),), arxiv_id="2606.00031", listing="q-bio.BM", announced=DAY,
-                                announce_type=AnnounceType.NEW)])  # fmt: skip
-    with HttpClient(settings) as client:
-        run_daily(store, settings, DAY, client=client, embedder=HashingEmbedder(), specs=[],
-                  deliver=lambda s, d, day: deliver_digests(settings, s, d, day))  # fmt: skip
+    deliver_one_protein_paper(settings, store)
     (envelope,) = handler.envelopes
     message = email.message_from_bytes(envelope.content, policy=default)
     assert message["Subject"].startswith("Curated Daily · proteins")  # the local user never chose: llm_language
