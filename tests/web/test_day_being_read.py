@@ -42,6 +42,8 @@ def test_a_day_still_being_read_is_listed_unranked_and_said_so(client: TestClien
     client.post("/lang", data={"csrf_token": token, "lang": "en", "next": "/"})
     english = client.get("/").text  # not a cached list: each view tries again (16 more papers read each time)
     assert re.search(r"not ranked yet: this day&#39;s papers are still being read \((32|48) of 200 so far\)", english)
+    briefing = client.get("/briefing")  # its picks cannot be made yet either: said in the reader's language
+    assert briefing.status_code == 503 and "not ranked yet: this day&#39;s papers are still being read" in briefing.text
     auth = {"authorization": f"Bearer {make_token(client, token)}"}
     api = client.get(f"/api/v1/radars/{radar_id}/daily", headers=auth)
     assert api.status_code == 503 and api.headers["retry-after"] == "300"

@@ -23,12 +23,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from academichub import __version__
 from academichub.config import Settings
 from academichub.errors import AcademicHubError, NotReadYet
+from academichub.pipeline.digest import day_unread
 from academichub.sources.xml import warn_old_expat
 from academichub.store import open_store
 from academichub.web import security
 from academichub.web.daily_view import ListCache
-from academichub.web.deps import LoginRequired, check_csrf, render
-from academichub.web.i18n import reason_text
+from academichub.web.deps import LoginRequired, check_csrf, render, request_language
+from academichub.web.i18n import note_text, reason_text, translator
 from academichub.web.limits import BodyLimit
 from academichub.web.related import VectorIndex
 from academichub.web.routes import (
@@ -139,7 +140,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         retry = {"retry-after": str(NOT_READ_RETRY_S)}  # the daily job reads a few papers a second
         if is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=503, headers=retry)
-        response = render(request, "error.html", {"message_key": "error_title", "detail": str(exc)}, status_code=503)
+        said = note_text(translator(request_language(request)), day_unread(exc.read, exc.total))
+        response = render(request, "error.html", {"message_key": "error_title", "detail": said}, status_code=503)
         response.headers.update(retry)
         return response
 
