@@ -39,13 +39,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 def get_store(request: Request) -> Iterator[Store]:
     """A pooled store for the request; sqlite3 connections are used by one request at a time, never shared."""
     pool: StorePool = request.app.state.store_pool
-    store = pool.acquire()
-    try:
+    with pool.lent() as store:
         yield store
-    except BaseException:
-        store.close()  # a failed request may have left the connection in any state
-        raise
-    pool.release(store)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from academichub.store import Store, open_store
 
@@ -41,6 +43,18 @@ class StorePool:
                 self._idle.append(store)
                 return
         store.close()
+
+    @contextmanager
+    def lent(self) -> Iterator[Store]:
+        """A store for one unit of work (a request, a background task): pooled again after it, closed instead when
+        the work failed, as the connection may then be in any state."""
+        store = self.acquire()
+        try:
+            yield store
+        except BaseException:
+            store.close()
+            raise
+        self.release(store)
 
     def close(self) -> None:
         with self._lock:

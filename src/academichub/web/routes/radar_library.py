@@ -91,15 +91,12 @@ async def import_library(
 def _read_in_background(app: Any, settings: Settings, radar: Radar, latest: dt.date | None) -> None:
     """Encode the radar's seeds (minutes for a large library), then have the latest day ranked again with them."""
     pool: StorePool = app.state.store_pool
-    store = pool.acquire()
-    try:
-        read = read_radar_seeds(store, app_embedder(app, settings), radar)
-        if latest is not None and radar.id is not None:
-            store.save_digest(radar.id, latest, [])
-        log.info("read the seeds of radar %s: %d with vectors, %d without", radar.id, len(read.titles), read.unread)
-    except AcademicHubError as exc:  # the daily run reads what is left
-        log.warning("reading the seeds of radar %s failed: %s", radar.id, exc)
-    except BaseException:
-        store.close()  # as a failed request's: the connection may be in any state
-        raise
-    pool.release(store)
+    with pool.lent() as store:
+        try:
+            read = read_radar_seeds(store, app_embedder(app, settings), radar)
+            if latest is not None and radar.id is not None:
+                store.save_digest(radar.id, latest, [])
+        except AcademicHubError as exc:  # the daily run reads what is left
+            log.warning("reading the seeds of radar %s failed: %s", radar.id, exc)
+            return
+    log.info("read the seeds of radar %s: %d with vectors, %d without", radar.id, len(read.titles), read.unread)
