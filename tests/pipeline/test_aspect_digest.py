@@ -11,6 +11,7 @@ from academichub.pipeline.sentence_vectors import SUFFIX
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import open_store
 from digest_builders import arxiv_item
+from fake_embedders import Counting
 
 OLD, MON = dt.date(2026, 5, 4), dt.date(2026, 6, 29)
 SEED = (
@@ -28,18 +29,6 @@ OTHERS = [
     "Language model alignment uses human preference data. Reward models score candidate answers.",
     "Galaxy cluster lensing maps dark matter. Shear catalogues constrain the mass of the cluster halo.",
 ]
-
-
-class Counting(HashingEmbedder):
-    def __init__(self):
-        super().__init__()
-        self.texts = 0
-        self.seen = []
-
-    def encode(self, texts, kind="passage", *, progress=None):
-        self.texts += len(texts)
-        self.seen += list(texts)
-        return super().encode(texts, kind, progress=progress)
 
 
 @pytest.fixture

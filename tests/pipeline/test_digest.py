@@ -10,6 +10,7 @@ from academichub.pipeline.digest import build_digest, stored_digest
 from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import open_store
+from fake_embedders import Counting
 
 MON, TUE = dt.date(2026, 6, 29), dt.date(2026, 6, 30)
 TOPICS = ["protein folding with graph networks", "galaxy cluster lensing", "robot grasping policies",
@@ -68,13 +69,7 @@ def test_a_failed_source_and_an_empty_day_are_said(store):
 
 def test_each_paper_is_embedded_once(store):
     papers = store.list_papers(day=MON)
-    calls = []
-
-    class Counting(HashingEmbedder):
-        def encode(self, texts, kind="passage", *, progress=None):
-            calls.append(len(texts))
-            return super().encode(texts, kind, progress=progress)
-
-    embed_papers(store, Counting(), papers)
-    embed_papers(store, Counting(), papers)
-    assert calls == [len(papers)]
+    counting = Counting()
+    embed_papers(store, counting, papers)
+    embed_papers(store, counting, papers)
+    assert counting.calls == [len(papers)]

@@ -1,7 +1,6 @@
 """The radar preview ranks like the daily: same query, same signals (the aspect one too), same diverse selection."""
 
 import datetime as dt
-import time
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from academichub.rank.embedders import HashingEmbedder
 from academichub.rank.sentences import split_sentences
 from academichub.store import open_store
 from digest_builders import arxiv_item
+from fake_embedders import Counting
 
 OLD, MON = dt.date(2026, 5, 4), dt.date(2026, 6, 29)
 SEED = (
@@ -110,17 +110,6 @@ def test_before_the_daily_job_the_preview_encodes_no_sentences_and_says_it_ranks
     assert not any("sentence by sentence" in note for note in daily.notes)
 
 
-class Counting(HashingEmbedder):
-    """The hashing embedder, counting the texts it encodes."""
-
-    def __init__(self) -> None:
-        self.texts = 0
-
-    def encode(self, texts, kind="passage", *, progress=None):  # type: ignore[no-untyped-def]
-        self.texts += len(texts)
-        return super().encode(texts, kind, progress=progress)
-
-
 def test_a_page_reads_a_few_seeds_of_a_large_library_and_says_how_many_it_left_out(store):
     """A page (preview, first view) must answer now: of 10 imported papers it reads PAGE_SEED_BUDGET (their vectors
     and sentences); the daily run reads the rest, and then nothing is said."""
@@ -144,25 +133,17 @@ def test_a_page_reads_a_few_seeds_of_a_large_library_and_says_how_many_it_left_o
     assert not any(n.key == "seeds_unread" for n in preview_digest(store, counting, radar, MON).notes)
 
 
-class Slow(Counting):
-    """The hashing embedder at the bundled model's pace on a busy machine (20 texts a second), counting."""
-
-    def encode(self, texts, kind="passage", *, progress=None):  # type: ignore[no-untyped-def]
-        time.sleep(0.05 * len(texts))
-        return super().encode(texts, kind, progress=progress)
-
-
 def test_a_page_does_not_wait_while_the_day_is_being_read(demo_store):
     """Reading 166 papers at 20 a second would keep a page ~8 s: it reads PAGE_PAPER_BUDGET, judges the rest too
     slow and says the day is not read yet; once the daily job has read it, the page ranks it without waiting."""
     radar = Radar(name="llm", description="language model reasoning", size=5)
     day = demo_store.list_papers(day=MON, limit=1000)
     with pytest.raises(NotReadYet) as raised:
-        preview_digest(demo_store, Slow(), radar, MON)
+        preview_digest(demo_store, Counting(seconds_per_text=0.05), radar, MON)
     assert (raised.value.read, raised.value.total) == (PAGE_PAPER_BUDGET, len(day))
-    assert len(demo_store.vectors_for([p.id or 0 for p in day], Slow().name)) == PAGE_PAPER_BUDGET  # kept
+    assert len(demo_store.vectors_for([p.id or 0 for p in day], HashingEmbedder().name)) == PAGE_PAPER_BUDGET  # kept
     embed_papers(demo_store, HashingEmbedder(), day)  # the daily job reads the day
-    slow = Slow()
+    slow = Counting(seconds_per_text=0.05)
     assert len(preview_digest(demo_store, slow, radar, MON).items) == 5
     assert slow.texts == 1  # nothing left to encode but the description
 

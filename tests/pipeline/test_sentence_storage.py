@@ -20,6 +20,7 @@ from academichub.rank.sentences import paper_sentences
 from academichub.store import open_store
 from academichub.store.db import connect_sqlite
 from academichub.store.vector_retention import prune_vectors
+from fake_embedders import Counting
 
 DAY = dt.date(2026, 6, 29)
 # float16 rounds each number by at most 2**-11 of itself, so a cosine of unit rows moves by at most ~2 * 2**-11
@@ -31,16 +32,6 @@ ABSTRACT = (
     "We benchmark on thousands of chains drawn from the Protein Data Bank. "
     "The model generalises to membrane proteins never seen in training."
 )
-
-
-class Counting(HashingEmbedder):
-    def __init__(self):
-        super().__init__()
-        self.texts = 0
-
-    def encode(self, texts, kind="passage", *, progress=None):
-        self.texts += len(texts)
-        return super().encode(texts, kind, progress=progress)
 
 
 def item(n, day, abstract=ABSTRACT, announce_type=AnnounceType.NEW):

@@ -20,6 +20,7 @@ from academichub.pipeline.digest import build_digest
 from academichub.rank.embedders import embedder_named
 from academichub.rank.st_embedder import PREFIX
 from academichub.store import open_store
+from fake_embedders import Counting
 
 DAY = dt.date(2026, 6, 29)  # the bundled demo snapshot: 230 real arXiv papers
 
@@ -73,23 +74,11 @@ def test_a_curated_daily_ranks_on_the_real_model_and_keeps_its_vectors(embedder,
     stored = store.vectors_for(day, embedder.name)  # every paper of the day embedded once, kept as float32
     assert len(day) > 100 and set(stored) == set(day)
     assert all(v.shape == (384,) and v.dtype == np.float32 for v, _ in stored.values())
-    counting = _Counting(embedder)
+    counting = Counting(embedder)
     again = build_digest(store, counting, radar, DAY)
     assert [s.paper.id for s in again.items] == [s.paper.id for s in digest.items]
     assert counting.texts == 0  # the next run encodes nothing: papers and description were kept
     store.close()
-
-
-class _Counting:
-    """The same embedder, counting the texts it is asked to encode."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.texts = inner, 0
-        self.name, self.dim = inner.name, inner.dim
-
-    def encode(self, texts, kind="passage", *, progress=None):
-        self.texts += len(texts)
-        return self.inner.encode(texts, kind, progress=progress)
 
 
 def test_the_vectors_follow_the_model_files_not_their_path(model_dir, embedder, tmp_path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 
 from starlette.testclient import TestClient
 
@@ -13,19 +12,12 @@ from academichub.pipeline import store_items
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import Store
 from digest_builders import arxiv_item
+from fake_embedders import Counting
 from web_demo_site import make_token, sign_up
 
 
-class Slow(HashingEmbedder):
-    """The hashing embedder at the bundled model's pace on a busy machine: 20 texts a second."""
-
-    def encode(self, texts, kind="passage", *, progress=None):  # type: ignore[no-untyped-def]
-        time.sleep(0.05 * len(texts))
-        return super().encode(texts, kind, progress=progress)
-
-
 def test_a_day_still_being_read_is_listed_unranked_and_said_so(client: TestClient, store: Store) -> None:
-    client.app.state.embedder = Slow()  # type: ignore[attr-defined]  # the app's embedder, as made on first use
+    client.app.state.embedder = Counting(seconds_per_text=0.05)  # type: ignore[attr-defined]  # the app's embedder, as made on first use
     token = sign_up(client)
     day = dt.date(2026, 6, 30)  # fetched this morning; the daily job is still reading it
     store_items(
@@ -34,7 +26,9 @@ def test_a_day_still_being_read_is_listed_unranked_and_said_so(client: TestClien
     assert store.recent_days(limit=1)[0] == day
     radar_id = store.list_radars(user_id=1)[0].id or 0
     papers = store.list_papers(day=day, limit=1000)
-    assert not store.vectors_for([p.id or 0 for p in papers], Slow().name)  # the daily job has not read the day
+    assert not store.vectors_for(
+        [p.id or 0 for p in papers], HashingEmbedder().name
+    )  # the daily job has not read the day
     chinese = client.get("/").text  # the interface starts in Chinese
     assert "尚未排序：这一天的论文仍在读取中" in chinese and "推荐理由" not in chinese
     assert chinese.count('<span class="num">') == len(papers)  # every paper of the day, unranked
