@@ -9,6 +9,7 @@ import re
 from starlette.testclient import TestClient
 
 from academichub.pipeline import store_items
+from academichub.pipeline.digest import PAGE_PAPER_BUDGET
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import Store
 from digest_builders import arxiv_item
@@ -38,6 +39,12 @@ def test_a_day_still_being_read_is_listed_unranked_and_said_so(client: TestClien
     assert re.search(r"not ranked yet: this day&#39;s papers are still being read \((32|48) of 200 so far\)", english)
     briefing = client.get("/briefing")  # its picks cannot be made yet either: said in the reader's language
     assert briefing.status_code == 503 and "not ranked yet: this day&#39;s papers are still being read" in briefing.text
+    slow = client.app.state.embedder  # type: ignore[attr-defined]
+    before, read = slow.texts, len(store.vectors_for([p.id or 0 for p in papers], HashingEmbedder().name))
+    radar_map = client.get(f"/radars/{radar_id}/map")  # drawn from what is read; the rest waits for the daily job
+    assert radar_map.status_code == 200 and "<svg" in radar_map.text
+    assert slow.texts - before <= PAGE_PAPER_BUDGET  # the try at ranking, nothing for the map itself
+    assert read < len(papers)
     auth = {"authorization": f"Bearer {make_token(client, token)}"}
     api = client.get(f"/api/v1/radars/{radar_id}/daily", headers=auth)
     assert api.status_code == 503 and api.headers["retry-after"] == "300"
