@@ -62,3 +62,16 @@ def test_score_block_matches_score_many_with_frequent_terms_dense_and_rare_ones_
     rare = [["w299"], ["w298", "unknown"], []]
     index.score_block(rare, out[:3])
     np.testing.assert_allclose(out[:3], index.score_many(rare), rtol=1e-5, atol=1e-5)
+
+
+def test_salient_keeps_the_terms_weighing_most_with_their_counts_and_drops_unknown_ones() -> None:
+    # idf: neural = protein (df 1) > graph (df 2); count × idf decides, ties keep the first-seen order
+    index = BM25Index(DOCS)
+    tokens = ["graph", "graph", "graph", "neural", "protein", "nowhere", "protein"]
+    idf = {t: index.idf[index.vocab[t]] for t in ("graph", "neural", "protein")}
+    assert 2 * idf["protein"] > 3 * idf["graph"] > idf["neural"]
+    assert index.salient(tokens, 2) == ["protein", "protein", "graph", "graph", "graph"]
+    assert index.salient(tokens, 10) == ["protein", "protein", "graph", "graph", "graph", "neural"]
+    assert index.salient(["nowhere"], 5) == [] and index.salient(tokens, 0) == []
+    tied = BM25Index([["a"], ["b"], ["c", "d"]])
+    assert tied.salient(["b", "a"], 1) == ["b"] and tied.salient(["a", "b"], 1) == ["a"]

@@ -11,7 +11,7 @@ import pytest
 from academichub.curate.digest import select_digest
 from academichub.models import Author, Paper, Radar
 from academichub.rank.embedders import HashingEmbedder
-from academichub.rank.radar import RadarInputs, paper_text, rank_radar
+from academichub.rank.radar import LEXICAL_SEED_TERMS, RadarInputs, paper_text, rank_radar
 from academichub.rank.radar_checks import radar_problems
 
 DAY_FILE = "2026-06-29.jsonl.gz"  # one real day of arXiv cs, shipped with the demo
@@ -155,3 +155,22 @@ def test_a_seed_papers_abstract_counts_for_the_lexical_signal(day_papers):
     )
     assert by_text[0].paper.id == target.id
     assert by_title[0].paper.id != target.id
+
+
+def test_a_long_seed_text_queries_bm25_by_its_salient_words_only():
+    """A seed text of many words queries BM25 by the LEXICAL_SEED_TERMS weighing most (count × idf), as
+    MoreLikeThis does: a paper sharing only a common word with it gets no lexical credit, where before every
+    word counted."""
+    rare = [f"zq{i}rare" for i in range(LEXICAL_SEED_TERMS + 15)]  # each in one day paper: high idf
+    papers = [Paper(keys=(f"t:{i}",), title=f"Paper {w}", abstract=f"{w} method", id=i + 1) for i, w in enumerate(rare)]
+    papers += [
+        Paper(keys=("t:generic",), title="Generic", abstract="method", id=41),
+        Paper(keys=("t:other",), title="Other", abstract="unrelated", id=42),
+    ]
+    no_vectors = np.zeros((len(papers), 0), dtype=np.float32)
+    radar = Radar(name="seeded", seeds=("doi:10.1/seed",))
+    ranked = rank_radar(RadarInputs(radar, papers, no_vectors, seed_texts=[" ".join([*rare, "method"])]))
+    score = {p.paper.keys[0]: p.score for p in ranked}
+    assert score["t:generic"] == pytest.approx(score["t:other"])  # "method" (in all but one paper) left out
+    kept = sum(score[f"t:{i}"] > score["t:other"] for i in range(len(rare)))
+    assert kept == LEXICAL_SEED_TERMS  # the rare words kept match, the 15 left out do not

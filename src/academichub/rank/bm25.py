@@ -93,6 +93,14 @@ class BM25Index:
         docs: NDArray[np.int32] = self._by_term.indices[ptr[j] : ptr[j + 1]]
         return docs
 
+    def salient(self, tokens: Sequence[str], k: int) -> list[str]:
+        """The `k` known terms of `tokens` weighing most in a query (count × idf), each repeated as often as in
+        `tokens`, in that order (ties: first seen first): a long text's query as MoreLikeThis makes it."""
+        vocab, idf = self.vocab, self.idf
+        counts = Counter(tok for tok in tokens if tok in vocab)
+        ranked = sorted(counts, key=lambda tok: -counts[tok] * idf[vocab[tok]])[:k]  # stable: ties keep order
+        return [tok for tok in ranked for _ in range(counts[tok])]
+
     def _query_counts(self, query: Sequence[str]) -> list[tuple[int, int]]:
         vocab = self.vocab
         return [(vocab[tok], n) for tok, n in Counter(query).items() if tok in vocab]
