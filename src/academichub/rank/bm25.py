@@ -96,10 +96,13 @@ class BM25Index:
     def salient(self, tokens: Sequence[str], k: int) -> list[str]:
         """The `k` known terms of `tokens` weighing most in a query (count × idf), each repeated as often as in
         `tokens`, in that order (ties: first seen first): a long text's query as MoreLikeThis makes it."""
-        vocab, idf = self.vocab, self.idf
-        counts = Counter(tok for tok in tokens if tok in vocab)
-        ranked = sorted(counts, key=lambda tok: -counts[tok] * idf[vocab[tok]])[:k]  # stable: ties keep order
-        return [tok for tok in ranked for _ in range(counts[tok])]
+        counts = Counter(tokens)
+        vocab = self.vocab
+        known = [tok for tok in counts if tok in vocab]
+        ids = np.fromiter(map(vocab.__getitem__, known), dtype=np.intp, count=len(known))
+        n = np.fromiter(map(counts.__getitem__, known), dtype=np.float64, count=len(known))
+        order = np.argsort(-(n * self.idf[ids]), kind="stable")[: max(k, 0)]  # stable: ties keep their order
+        return [known[j] for j in order.tolist() for _ in range(counts[known[j]])]
 
     def _query_counts(self, query: Sequence[str]) -> list[tuple[int, int]]:
         vocab = self.vocab
