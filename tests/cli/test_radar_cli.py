@@ -52,7 +52,20 @@ def test_daily_json_is_numbered_with_reasons(hub):
     keyword = next(r for i in items for r in i["reasons"] if r["kind"] == "keyword")
     assert keyword == {"kind": "keyword", "text": "matches “reasoning”", "values": {"keywords": "“reasoning”"}}
     markdown = hub("daily", "--format", "markdown", "--size", "3").output
-    assert markdown.startswith("# Curated Daily · llm · 2026-06-29") and "*Why:*" in markdown
+    assert markdown.startswith("# Curated Daily · llm · 2026-06-29") and "*Why: " in markdown
+
+
+def test_daily_reads_in_chinese_with_lang_zh(hub):
+    """--lang zh: the list's own words and every reason in Chinese (papers as published); English stays default."""
+    hub("radar", "create", "llm", "--description", "large language model reasoning", "--keyword", "reasoning")
+    table = hub("daily", "--size", "5", "--lang", "zh").output
+    assert "每日精选 · llm · 2026-06-29" in table and "推荐理由：" in table and "匹配关键词 “reasoning”" in table
+    assert "Why:" not in table and "matches “reasoning”" not in table and "得分 " in table
+    markdown = hub("daily", "--format", "markdown", "--size", "3", "--lang", "zh").output
+    assert markdown.startswith("# 每日精选 · llm · 2026-06-29") and "*推荐理由：" in markdown
+    english = hub("daily", "--size", "5").output
+    assert "Why: " in english and "matches “reasoning”" in english and "推荐理由" not in english
+    assert "Invalid value for '--lang'" in hub("daily", "--lang", "fr", ok=False).output
 
 
 def test_feedback_changes_the_next_ranking(hub):

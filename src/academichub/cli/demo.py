@@ -130,7 +130,7 @@ def show_sample_radars(app: AppContext, console: Console, imported: int) -> None
     for sample in SAMPLE_RADARS:
         radar = app.store.radar_by_name(sample.name) or app.store.save_radar(sample)
         digests.append(build_digest(app.store, embedder, radar, arxiv_day))
-        print_digest(console, digests[-1])
+        print_digest(console, digests[-1], "en" if sample.description.isascii() else "zh")  # in its reader's language
     first = digests[0]
     console.print(Rule(f"简报 Briefing · {first.radar.name} · offline provider (no LLM key needed)"))
     papers = [s.paper for s in first.items]

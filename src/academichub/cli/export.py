@@ -97,9 +97,14 @@ def _papers_to_export(
 @click.option("--webhook", "target", help="Post a sample digest to this webhook URL or configured webhook name.")
 @click.option("--kind", type=click.Choice(sorted(PLATFORMS)), help="Webhook platform (default: guessed from the URL).")
 @click.option("--secret", help="Signing secret (DingTalk, Feishu) for a webhook given by URL.")
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]),
+    help="Language of the message's own words (default: llm_language for email, as your daily mail; the "
+    "webhook's `language`, English for a URL).",
+)  # fmt: skip
 @pass_app
 def deliver_test(
-    app: AppContext, address: str | None, target: str | None, kind: str | None, secret: str | None
+    app: AppContext, address: str | None, target: str | None, kind: str | None, secret: str | None, lang: str | None
 ) -> None:
     """Send a sample Curated Daily by email or to a chat webhook, to check the delivery settings."""
     if bool(address) == bool(target):
@@ -116,11 +121,14 @@ def deliver_test(
             recipient=address,
             unsubscribe_url=f"mailto:{sender.split('<')[-1].rstrip('>')}?subject=unsubscribe",
             briefing_markdown=SAMPLE_BRIEFING,
+            language=lang or settings.llm_language,
         )
         send_digest_email(settings, message)
         click.echo(f"Sent a sample digest to {address} via {settings.smtp_host}:{settings.smtp_port}.")
         return
     spec = _webhook_spec(app, str(target), kind, secret)
+    if lang:
+        spec = spec.model_copy(update={"language": lang})
     report = deliver_webhook(app.settings, spec, digest, briefing_markdown=SAMPLE_BRIEFING)
     if report.error:
         raise DeliveryError(report.error)

@@ -146,8 +146,14 @@ def feedback(app: AppContext, paper_ref: str, kind: str, radar_name: str | None,
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Day (default: latest with papers).")
 @click.option("--size", type=click.IntRange(1, 500), help="How many papers.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+    help="Language of the list's own words, notes and reasons (table, markdown; JSON keeps English + values).",
+)  # fmt: skip
 @pass_app
-def daily(app: AppContext, radar_name: str | None, day: dt.datetime | None, size: int | None, fmt: str) -> None:
+def daily(
+    app: AppContext, radar_name: str | None, day: dt.datetime | None, size: int | None, fmt: str, lang: str
+) -> None:
     """The Curated Daily: the day's papers ranked for a radar, numbered, with why each was picked."""
     target = default_radar(app.store, radar_name)
     when = day.date() if day else latest_day(app.store)
@@ -161,9 +167,9 @@ def daily(app: AppContext, radar_name: str | None, day: dt.datetime | None, size
     if fmt == "json":
         print_json(digest_json(digest))
     elif fmt == "markdown":
-        click.echo(digest_markdown(digest))
+        click.echo(digest_markdown(digest, lang))
     else:
-        print_digest(Console(), digest)
+        print_digest(Console(), digest, lang)
 
 
 @click.command()

@@ -1,4 +1,6 @@
-"""The Curated Daily as terminal text, JSON and Markdown: number, source, date, title, authors, abstract, why."""
+"""The Curated Daily as terminal text, JSON and Markdown: number, source, date, title, authors, abstract, why.
+Text and Markdown say their own words, the day's notes and the reasons in English or Chinese (deliver.wording);
+JSON keeps the English texts and each reason's `values`."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 from rich.console import Console
 
 from academichub.cli.render import ABSTRACT_PREVIEW_CHARS, paper_json
+from academichub.deliver.wording import Translate, note_text, reasons_text, wording
 from academichub.models import Digest, ScoredPaper
 
 
@@ -38,9 +41,15 @@ def digest_json(digest: Digest) -> dict[str, Any]:
     }
 
 
-def digest_markdown(digest: Digest) -> str:
-    lines = [f"# Curated Daily · {digest.radar.name} · {digest.day.isoformat()}", ""]
-    lines += [f"> {note}" for note in digest.notes]
+def _why(t: Translate, item: ScoredPaper) -> str:
+    reasons = reasons_text(t, item.reasons)
+    return f"{t('digest_why', reasons=reasons)} · {t('digest_score', score=f'{item.score:.2f}')}"
+
+
+def digest_markdown(digest: Digest, lang: str = "en") -> str:
+    t = wording(lang)
+    lines = [f"# {t('digest_heading', radar=digest.radar.name, day=digest.day.isoformat())}", ""]
+    lines += [f"> {note_text(t, note)}" for note in digest.notes]
     for item in digest.items:
         label, kind = _label(item, digest)
         authors = ", ".join(a.name for a in item.paper.authors) or "—"
@@ -51,21 +60,20 @@ def digest_markdown(digest: Digest) -> str:
             f"   {title}  ",
             f"   作者 Authors: {authors}  ",
             f"   {item.paper.abstract}  " if item.paper.abstract else "",
-            f"   *Why:* {'; '.join(r.text for r in item.reasons) or 'overall relevance'} (score {item.score:.2f})",
+            f"   *{_why(t, item)}*",
             "",
         ]
     if not digest.items:
-        lines.append("Nothing to show for this day.")
+        lines.append(t("digest_nothing"))
     return "\n".join(line for line in lines if line is not None)
 
 
-def print_digest(console: Console, digest: Digest) -> None:
-    title = (
-        f"Curated Daily · {digest.radar.name} · {digest.day.isoformat()} · {len(digest.items)} of {digest.candidates}"
-    )
-    console.rule(title)
+def print_digest(console: Console, digest: Digest, lang: str = "en") -> None:
+    t = wording(lang)
+    heading = t("digest_heading", radar=digest.radar.name, day=digest.day.isoformat())
+    console.rule(f"{heading} · {t('digest_shown', shown=len(digest.items), candidates=digest.candidates)}")
     for note in digest.notes:
-        console.print(f"⚠ {note}", style="yellow", highlight=False, markup=False)
+        console.print(f"⚠ {note_text(t, note)}", style="yellow", highlight=False, markup=False)
     for item in digest.items:
         label, kind = _label(item, digest)
         console.print(
@@ -82,8 +90,7 @@ def print_digest(console: Console, digest: Digest) -> None:
             text = text[:ABSTRACT_PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
         if text:
             console.print("   " + text, style="dim", highlight=False, markup=False)
-        why = "; ".join(r.text for r in item.reasons) or "overall relevance"
-        console.print(f"   ↳ why: {why} · score {item.score:.2f}", style="green", highlight=False, markup=False)
+        console.print(f"   ↳ {_why(t, item)}", style="green", highlight=False, markup=False)
         console.print()
     if not digest.items:
-        console.print("Nothing to show for this day.")
+        console.print(t("digest_nothing"))

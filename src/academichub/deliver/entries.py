@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from academichub.deliver.wording import ENGLISH, Translate, reason_text
+from academichub.deliver.wording import ENGLISH, Translate, reasons_text
 from academichub.models import Digest, ScoredPaper
 
 _SPACES = re.compile(r"\s+")
@@ -76,7 +76,7 @@ def digest_entries(digest: Digest, t: Translate = ENGLISH) -> list[DigestEntry]:
                 title=one_line(item.paper.title),
                 authors=authors or "—",
                 abstract=one_line(item.paper.abstract),
-                reasons="; ".join(one_line(reason_text(t, r)) for r in item.reasons) or t("digest_overall"),
+                reasons=one_line(reasons_text(t, item.reasons)),
                 link=paper_link(item),
             )
         )

@@ -48,10 +48,13 @@ def sample_digest(day: dt.date | None = None) -> Digest:
             announcements=(Announcement(when, "journal", "Nature"),),
         ),
     ]
-    reasons = [
-        (Reason("keyword", "keyword “protein structure”"), Reason("seed", "close to your seed 2604.22002")),
-        (Reason("description", "matches your description (用图神经网络做蛋白质结构预测)"),),
-        (Reason("author", "followed author: David Baker"),),
+    reasons = [  # as the ranker writes them (rank.reasons), so the sample reads in the reader's language too
+        (
+            Reason("keyword", "matches “protein structure”", 1.0, (("keywords", "“protein structure”"),)),
+            Reason("seed", "like your seed paper “AlphaFold 3”", 0.9, (("title", "AlphaFold 3"),)),
+        ),
+        (Reason("description", "close to your description (0.86)", 0.86, (("similarity", "0.86"),)),),
+        (Reason("author", "by David Baker (followed)", values=(("names", "David Baker"),)),),
     ]
     items = tuple(
         ScoredPaper(paper, 1.0 - n / 10, why, n + 1) for n, (paper, why) in enumerate(zip(papers, reasons, strict=True))

@@ -8,7 +8,7 @@ names and figures kept beside the text; `note_text` and `reason_text` say them a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from academichub.models import Note, Reason
 
@@ -39,6 +39,9 @@ WORDING: dict[str, dict[str, str]] = {
         "digest_authors": "Authors: {authors}",
         "digest_why": "Why: {reasons}",
         "digest_overall": "overall relevance",
+        "digest_reasons_joiner": "; ",
+        "digest_score": "score {score}",
+        "digest_shown": "{shown} of {candidates}",
         "digest_nothing": "Nothing to show for this day.",
         "digest_briefing": "Briefing",
         "digest_unsubscribe": "Unsubscribe",
@@ -67,6 +70,9 @@ WORDING: dict[str, dict[str, str]] = {
         "digest_authors": "作者：{authors}",
         "digest_why": "推荐理由：{reasons}",
         "digest_overall": "综合相关度",
+        "digest_reasons_joiner": "；",
+        "digest_score": "得分 {score}",
+        "digest_shown": "{candidates} 篇中的 {shown} 篇",
         "digest_nothing": "这一天没有可显示的论文。",
         "digest_briefing": "简报",
         "digest_unsubscribe": "退订",
@@ -108,3 +114,8 @@ def reason_text(t: Translate, reason: Reason) -> str:
     if not reason.values or key not in WORDING["en"]:
         return reason.text
     return t(key, **dict(reason.values))
+
+
+def reasons_text(t: Translate, reasons: Sequence[Reason]) -> str:
+    """A pick's reasons on one line in the reader's language ("overall relevance" when it has none)."""
+    return t("digest_reasons_joiner").join(reason_text(t, r) for r in reasons) or t("digest_overall")
