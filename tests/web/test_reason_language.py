@@ -19,7 +19,7 @@ KINDS = ["description", "seed", "aspect", "classifier", "keyword", "author", "ca
 
 def every_kind_of_reason() -> tuple[Reason, ...]:
     """One pick that earns every kind of reason, written by the ranker's own reasons_at."""
-    radar = Radar(name="r", keywords=("graph networks", "proteins"), authors=("Ada Lovelace",), watch=("q-bio.BM",))
+    radar = Radar(name="r", keywords=("graph networks", "proteins"), authors=("Ada Lovelace",), watch=("q-bio.BM", "cs.LG"))
     paper = Paper(
         keys=("x:1",), title="Folding with graph networks",
         abstract="Contact maps feed a graph network. It predicts folded structure.",
@@ -29,13 +29,13 @@ def every_kind_of_reason() -> tuple[Reason, ...]:
     evidence = Evidence(
         radar=radar, description_vector=one, description_mean_std=(0.5, 0.1), seed_vectors=one[None, :],
         seed_titles=("AlphaFold explained",), liked_vectors=one[None, :],
-        keywords={"graph networks": np.array([0]), "proteins": np.array([3])}, authors=np.array([0]),
+        keywords={"graph networks": np.array([0]), "proteins": np.array([0])}, authors=np.array([0]),
     )  # fmt: skip
     named = np.array([True])
     codes = ReasonCodes(
         description=np.array([0.83], np.float32), description_named=named, seed=np.array([0.91], np.float32),
         seed_which=np.array([0]), seed_named=named, liked=np.array([0.87], np.float32), liked_named=named,
-        keywords=np.array([[True, False]]), author=named, aspect_sentence=np.array([[0, 1]]),
+        keywords=np.array([[True, True]]), author=named, aspect_sentence=np.array([[0, 1]]),
     )  # fmt: skip
     return reasons_at(evidence, codes, 0, paper)
 
@@ -50,7 +50,9 @@ def test_every_kind_reads_in_english_as_the_ranker_wrote_it_and_in_chinese_other
         assert reason_text(chinese, reason) != reason.text
     by_kind = {r.kind: reason_text(chinese, r) for r in reasons}
     assert by_kind["seed"] == "与您的种子论文“AlphaFold explained”相似"
-    assert by_kind["keyword"] == "匹配关键词 “graph networks”"
+    assert by_kind["keyword"] == "匹配关键词 “graph networks”、“proteins”"  # a list joined as Chinese joins it
+    assert by_kind["category"] == "属于 q-bio.BM、cs.LG"
+    assert {r.kind: r.text for r in reasons}["keyword"] == "matches “graph networks”, “proteins”"
     assert by_kind["author"] == "作者 Ada Lovelace（已关注）"
     assert by_kind["description"] == "与您的描述相近（0.83）"
 

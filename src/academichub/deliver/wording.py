@@ -40,6 +40,7 @@ WORDING: dict[str, dict[str, str]] = {
         "digest_why": "Why: {reasons}",
         "digest_overall": "overall relevance",
         "digest_reasons_joiner": "; ",
+        "digest_list_joiner": ", ",
         "digest_score": "score {score}",
         "digest_shown": "{shown} of {candidates}",
         "digest_nothing": "Nothing to show for this day.",
@@ -71,6 +72,7 @@ WORDING: dict[str, dict[str, str]] = {
         "digest_why": "推荐理由：{reasons}",
         "digest_overall": "综合相关度",
         "digest_reasons_joiner": "；",
+        "digest_list_joiner": "、",
         "digest_score": "得分 {score}",
         "digest_shown": "{candidates} 篇中的 {shown} 篇",
         "digest_nothing": "这一天没有可显示的论文。",
@@ -100,6 +102,10 @@ def wording(lang: str) -> Translate:
 ENGLISH = wording("en")
 
 
+LISTS_JOINED = {"keywords": "”, “", "categories": ", "}  # how rank.reasons joins these values' items: quoted
+# keywords, category ids (neither holds the joint itself); a followed author's name may hold ", ", so names stay
+
+
 def note_text(t: Translate, note: str) -> str:
     """A day or digest note in the reader's language (models.Note); any other text as it is."""
     if isinstance(note, Note):
@@ -113,7 +119,12 @@ def reason_text(t: Translate, reason: Reason) -> str:
     key = f"reason_{reason.kind}"
     if not reason.values or key not in WORDING["en"]:
         return reason.text
-    return t(key, **dict(reason.values))
+    values = dict(reason.values)
+    joiner = t("digest_list_joiner")
+    for name, joined in LISTS_JOINED.items():
+        if name in values and joiner != ", ":
+            values[name] = values[name].replace(joined, joined.replace(", ", joiner))
+    return t(key, **values)
 
 
 def reasons_text(t: Translate, reasons: Sequence[Reason]) -> str:
