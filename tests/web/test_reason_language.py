@@ -19,7 +19,9 @@ KINDS = ["description", "seed", "aspect", "classifier", "keyword", "author", "ca
 
 def every_kind_of_reason() -> tuple[Reason, ...]:
     """One pick that earns every kind of reason, written by the ranker's own reasons_at."""
-    radar = Radar(name="r", keywords=("graph networks", "proteins"), authors=("Ada Lovelace",), watch=("q-bio.BM", "cs.LG"))
+    radar = Radar(
+        name="r", keywords=("graph networks", "proteins"), authors=("Ada Lovelace",), watch=("q-bio.BM", "cs.LG")
+    )
     paper = Paper(
         keys=("x:1",), title="Folding with graph networks",
         abstract="Contact maps feed a graph network. It predicts folded structure.",
