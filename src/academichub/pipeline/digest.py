@@ -146,7 +146,9 @@ def _pick_digests(
     matrix = np.vstack([vectors[p.id] for p in papers if p.id is not None]).astype(np.float32)
     asked = [_radar_query(store, embedder, radar, papers, day, encode, progress) for radar in radars]
     queries, unread = zip(*asked, strict=True)
-    day_index, unmatched = _with_sentences(store, embedder, index_day(papers, matrix), queries, progress, encode)
+    day_index, unmatched = _with_sentences(
+        store, embedder, index_day(papers, matrix, day=day), queries, progress, encode
+    )
     notes += (UNMATCHED_SENTENCES,) if unmatched else ()
     pool = max((size or r.size) * POOL_FACTOR for r in radars)
     ranked = rank_radars_columnar(day_index, queries, top_k=max(pool, MIN_POOL))  # ScoredPapers built for picks only

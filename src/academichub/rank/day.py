@@ -4,6 +4,7 @@ statistics, folded texts for phrase checks, an author index and a per-day cache 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from academichub.models import Paper
 from academichub.rank.aspects import SentenceRows
 from academichub.rank.bm25 import BM25Index
 from academichub.rank.matching import author_key, fold
+from academichub.rank.recency import staleness
 from academichub.rank.text import ENGLISH_STOP_WORDS, tokenize_split
 from academichub.rank.tokens import DayTokens, tokenize_day
 
@@ -73,6 +75,7 @@ class DayIndex:
     stats: VectorStats
     tokens: DayTokens  # word positions of the ASCII papers, for phrases
     sentences: SentenceRows | None = None  # each paper's sentence vectors, for the aspect signal (rank.aspects)
+    staleness: NDArray[np.float32] | None = None  # [n] 0 (new) … 1 (a year old) (rank.recency); None: all new
     phrase_hits: dict[str, NDArray[np.intp]] = field(default_factory=dict, compare=False, repr=False)
     _ridge_factors: dict[float, tuple[Any, bool]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -88,9 +91,12 @@ class DayIndex:
         return np.asarray(cho_solve(factor, x), dtype=np.float64)
 
 
-def index_day(papers: Sequence[Paper], vectors: Vectors, sentences: SentenceRows | None = None) -> DayIndex:
-    """Index a day once: BM25 over title ×2 + abstract, folded texts, authors, vector statistics; `sentences`
-    (one block per paper, in order) when the aspect signal should run."""
+def index_day(
+    papers: Sequence[Paper], vectors: Vectors, sentences: SentenceRows | None = None, *, day: dt.date | None = None
+) -> DayIndex:
+    """Index a day once: BM25 over title ×2 + abstract, folded texts, authors, vector statistics, how stale each
+    paper is on `day` (default: its latest announcement); `sentences` (one block per paper, in order) when the
+    aspect signal should run."""
     vectors = vectors if len(vectors) else np.zeros((len(papers), 0), dtype=np.float32)
     if sentences is not None and len(sentences) != len(papers):
         raise ValueError(f"sentence blocks for {len(sentences)} papers, not {len(papers)}")
@@ -130,6 +136,7 @@ def index_day(papers: Sequence[Paper], vectors: Vectors, sentences: SentenceRows
         by_stop_word=by_stop_word,
         stats=VectorStats.of(vectors),
         sentences=sentences,
+        staleness=stale if (stale := staleness(papers, day)).any() else None,
     )
 
 

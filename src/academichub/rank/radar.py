@@ -5,7 +5,8 @@ ScoredPaper lists out. The day is indexed once (rank.day); each block of
 radars is then scored as a [radars × papers] matrix of weighted z-scores: BM25 over description + keywords +
 seed texts (title + abstract), dense similarity to the description and the closed-form 👍 classifier
 (rank.classifier), the nearest seed and a 👎 penalty (the dense signals in one matrix product), and fixed
-bonuses for keywords and followed authors found once per term per day (rank.keywords). Exclusions and
+bonuses for keywords and followed authors found once per term per day (rank.keywords), less a penalty for papers
+that first appeared long before their announcement (rank.recency). Exclusions and
 per-radar filters always win. A radar with seed papers then re-ranks its leading candidates by matching the
 seeds' sentences with theirs (rank.aspects), when the day carries sentence vectors.
 Only each radar's top k are selected (rank.topk) and given reason codes (rank.reasons).
@@ -78,6 +79,7 @@ class RadarWeights:
     keyword_bonus: float = 0.6  # per matched include keyword, at most 3 counted
     author_bonus: float = 1.5
     aspects: float = 0.5  # seed ↔ paper sentence matching, re-ranking each radar's leading candidates
+    recency: float = 0.5  # subtracted × staleness: a replacement or publication of a year-old paper (rank.recency)
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,8 @@ def _rank_block(
     else:
         total.fill(0.0)
     offset += _add_lexical(day, queries, weights, total, product[len(product) - rows :])
+    if day.staleness is not None and weights.recency:
+        total -= np.float32(weights.recency) * day.staleness  # the same for every radar: new work first
     evidence = [
         _bonuses_and_filters(day, q, weights, total[r], desc_stats[r], float(seed_cut[r]))
         for r, q in enumerate(queries)
