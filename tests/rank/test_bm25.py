@@ -1,4 +1,5 @@
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -64,14 +65,41 @@ def test_score_block_matches_score_many_with_frequent_terms_dense_and_rare_ones_
     np.testing.assert_allclose(out[:3], index.score_many(rare), rtol=1e-5, atol=1e-5)
 
 
-def test_salient_keeps_the_terms_weighing_most_with_their_counts_and_drops_unknown_ones() -> None:
+def brute_salient(index: BM25Index, tokens: list[str], keep: int) -> list[str]:
+    """The definition: the `keep` known terms of highest count × idf, ties to the first seen, with their counts."""
+    counts = Counter(t for t in tokens if t in index.vocab)  # insertion order = first seen
+    ranked = sorted(counts, key=lambda t: -counts[t] * index.idf[index.vocab[t]])[:keep]
+    return [t for t in ranked for _ in range(counts[t])]
+
+
+def test_salient_texts_join_their_queries_by_the_terms_weighing_most() -> None:
     # idf: neural = protein (df 1) > graph (df 2); count × idf decides, ties keep the first-seen order
     index = BM25Index(DOCS)
-    tokens = ["graph", "graph", "graph", "neural", "protein", "nowhere", "protein"]
-    idf = {t: index.idf[index.vocab[t]] for t in ("graph", "neural", "protein")}
-    assert 2 * idf["protein"] > 3 * idf["graph"] > idf["neural"]
-    assert index.salient(tokens, 2) == ["protein", "protein", "graph", "graph", "graph"]
-    assert index.salient(tokens, 10) == ["protein", "protein", "graph", "graph", "graph", "neural"]
-    assert index.salient(["nowhere"], 5) == [] and index.salient(tokens, 0) == []
-    tied = BM25Index([["a"], ["b"], ["c", "d"]])
-    assert tied.salient(["b", "a"], 1) == ["b"] and tied.salient(["a", "b"], 1) == ["a"]
+    text = ["graph", "graph", "graph", "neural", "protein", "nowhere", "protein"]
+    out = np.zeros((4, 3), dtype=np.float32)
+    index.score_block([["graph"], [], ["neural"], []], out, salient=[text, text, [], ["neural", "protein"]], keep=2)
+    expected = [
+        ["graph", "protein", "protein", "graph", "graph", "graph"],  # a term in both counts twice over
+        ["protein", "protein", "graph", "graph", "graph"],
+        ["neural"],
+        ["neural", "protein"],
+    ]
+    np.testing.assert_allclose(out, index.score_many(expected), rtol=1e-6)
+    for tied, first in ((["neural", "protein"], "neural"), (["protein", "neural"], "protein")):  # equal weights
+        index.score_block([[]], out[:1], salient=[tied], keep=1)
+        np.testing.assert_allclose(out[0], index.score([first]), rtol=1e-6)  # the one seen first
+    assert brute_salient(index, text, 2) == ["protein", "protein", "graph", "graph", "graph"]
+
+
+def test_salient_selection_matches_the_definition_on_random_texts() -> None:
+    rng = np.random.default_rng(11)
+    words = [f"w{i}" for i in range(200)]
+    weights = 1.0 / np.arange(1, 201)
+    docs = [list(rng.choice(words, size=int(rng.integers(3, 30)), p=weights / weights.sum())) for _ in range(300)]
+    index = BM25Index(docs)
+    own = [list(rng.choice(words, size=int(rng.integers(0, 5)))) for _ in range(40)]
+    texts = [list(rng.choice(words + ["unknown"], size=int(rng.integers(0, 120)))) for _ in range(40)]
+    out = np.zeros((40, 300), dtype=np.float32)
+    index.score_block(own, out, salient=texts, keep=7)
+    expected = index.score_many([o + brute_salient(index, t, 7) for o, t in zip(own, texts, strict=True)])
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)

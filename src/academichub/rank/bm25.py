@@ -21,6 +21,7 @@ from academichub.rank.kernels import scatter_postings
 
 BM25_K1 = 1.2
 BM25_B = 0.75
+Entries = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]  # query, term, count per pair
 DENSE_RATIO = 100  # a posting scattered costs about this many multiply-adds of a one-thread BLAS product
 
 
@@ -93,17 +94,6 @@ class BM25Index:
         docs: NDArray[np.int32] = self._by_term.indices[ptr[j] : ptr[j + 1]]
         return docs
 
-    def salient(self, tokens: Sequence[str], k: int) -> list[str]:
-        """The `k` known terms of `tokens` weighing most in a query (count × idf), each repeated as often as in
-        `tokens`, in that order (ties: first seen first): a long text's query as MoreLikeThis makes it."""
-        counts = Counter(tokens)
-        vocab = self.vocab
-        known = [tok for tok in counts if tok in vocab]
-        ids = np.fromiter(map(vocab.__getitem__, known), dtype=np.intp, count=len(known))
-        n = np.fromiter(map(counts.__getitem__, known), dtype=np.float64, count=len(known))
-        order = np.argsort(-(n * self.idf[ids]), kind="stable")[: max(k, 0)]  # stable: ties keep their order
-        return [known[j] for j in order.tolist() for _ in range(counts[known[j]])]
-
     def _query_counts(self, query: Sequence[str]) -> list[tuple[int, int]]:
         vocab = self.vocab
         return [(vocab[tok], n) for tok, n in Counter(query).items() if tok in vocab]
@@ -125,12 +115,24 @@ class BM25Index:
         row: NDArray[np.float64] = self.score_many([query])[0]
         return row
 
-    def score_block(self, queries: Sequence[Sequence[str]], out: NDArray[np.float32]) -> None:
-        """Dense scores of many queries into `out` [len(queries), n_docs] (float32). Terms whose postings the
-        block would scan often (frequent words, words many of its queries share) are scored together as one matrix
-        product over their dense weight rows, when that costs less: uses × documents × DENSE_RATIO ≥ queries ×
-        n_docs. The rest are added posting by posting (rank.kernels)."""
+    def score_block(
+        self,
+        queries: Sequence[Sequence[str]],
+        out: NDArray[np.float32],
+        *,
+        salient: Sequence[Sequence[str]] = (),
+        keep: int = 0,
+    ) -> None:
+        """Dense scores of many queries into `out` [len(queries), n_docs] (float32). `salient[i]`, when given, is a
+        long text (token list) of which only the `keep` known terms weighing most (count × idf; ties: first seen)
+        join query i with their counts, as MoreLikeThis queries a text. Terms whose postings the block would scan
+        often (frequent words, words many of its queries share) are scored together as one matrix product over
+        their dense weight rows, when that costs less: uses × documents × DENSE_RATIO ≥ queries × n_docs. The rest
+        are added posting by posting (rank.kernels)."""
         rows, terms, counts = self._block_counts(queries)
+        if salient:
+            more = self._block_counts(salient, keep=keep)
+            rows, terms, counts = self._merged((rows, terms, counts), more)
         df = np.diff(self._term_start)[terms]
         uses = np.bincount(terms, minlength=len(self.vocab))[terms]
         dense = uses * df * DENSE_RATIO >= len(queries) * self.n_docs  # per (query, term) entry
@@ -145,17 +147,31 @@ class BM25Index:
         start = np.searchsorted(rows[sparse], np.arange(len(queries) + 1)).astype(np.int64)
         scatter_postings(start, terms[sparse], counts[sparse], self._term_start, self._docs, self._weights, out)
 
-    def _block_counts(
-        self, queries: Sequence[Sequence[str]]
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
-        """Every (query, known term) pair of the block and the term's count in the query, by query then term."""
+    def _block_counts(self, queries: Sequence[Sequence[str]], keep: int | None = None) -> Entries:
+        """Every (query, known term) pair of the block and the term's count in the query, by query then term; with
+        `keep`, only each query's `keep` terms of highest count × idf (ties: the term seen first in the query)."""
         flat = list(chain.from_iterable(queries))
         ids = np.fromiter(map(self.vocab.get, flat, repeat(-1, len(flat))), dtype=np.int64, count=len(flat))
         owner = np.repeat(np.arange(len(queries), dtype=np.int64), [len(q) for q in queries])
         known = ids >= 0
-        pairs, counts = np.unique(owner[known] * len(self.vocab) + ids[known], return_counts=True)
+        pairs, first, counts = np.unique(owner[known] * len(self.vocab) + ids[known], return_index=True,
+                                         return_counts=True)  # fmt: skip
         rows, terms = np.divmod(pairs, len(self.vocab))
+        if keep is not None:
+            order = np.lexsort((first, -counts * self.idf[terms], rows))  # per query: weight, then first seen
+            grouped = rows[order]
+            rank = np.arange(len(order)) - np.searchsorted(grouped, grouped)
+            chosen = np.sort(order[rank < keep])
+            rows, terms, counts = rows[chosen], terms[chosen], counts[chosen]
         return rows, terms, counts.astype(np.float32)
+
+    def _merged(self, a: Entries, b: Entries) -> Entries:
+        """Two blocks of (query, term, count) entries as one, a pair's counts summed, by query then term."""
+        pairs = np.concatenate([a[0] * len(self.vocab) + a[1], b[0] * len(self.vocab) + b[1]])
+        unique, which = np.unique(pairs, return_inverse=True)
+        counts = np.bincount(which, weights=np.concatenate([a[2], b[2]])).astype(np.float32)
+        rows, terms = np.divmod(unique, len(self.vocab))
+        return rows, terms, counts
 
     def _dense_rows(self, terms: list[int]) -> NDArray[np.float32]:
         """The terms' weights over every document, [terms, n_docs], kept for the index's lifetime."""

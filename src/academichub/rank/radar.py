@@ -266,24 +266,22 @@ def _add_lexical(
     day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix, scratch: Matrix
 ) -> NDArray[np.float64]:
     """BM25 of description + keywords + seed texts for the whole block (into `scratch`), z-scored per radar."""
-    lexical = [_lexical_query(day, q) for q in queries]
-    day.bm25.score_block(lexical, scratch)
+    own = [tokenize(" ".join([q.radar.description, *q.radar.keywords])) for q in queries]
+    seeds = [tokenize(" ".join(_lexical_seeds(q))) for q in queries]
+    day.bm25.score_block(own, scratch, salient=seeds if any(seeds) else (), keep=LEXICAL_SEED_TERMS)
     mean, std = add_z_scored(scratch, total, np.arange(len(queries), dtype=np.int64), weights.bm25, MIN_STD)
     return _z_scale(weights.bm25, mean, std)[1]
 
 
-def _lexical_query(day: DayIndex, query: RadarQuery) -> list[str]:
-    """The radar's BM25 query: its description and keywords whole, and the LEXICAL_SEED_TERMS salient terms of
-    its seeds' title + abstract (at most LEXICAL_SEEDS seeds), as MoreLikeThis queries a text. Seed texts rather
-    than titles: on CSFCube one-seed radars 59.4 NDCG%20 against 57.1. Salient terms rather than every word: a
-    library's query stays a profile, not a bag of every word, and the speed bench's 1,000 radars scan 17.5M
-    postings instead of 43.5M; on CSFCube (one seed, ~100 terms) the figures do not move. 25 terms read better
-    CV-tuned but 1.5 worse with the shipped weights (docs/ranking-quality.md)."""
-    own = tokenize(" ".join([query.radar.description, *query.radar.keywords]))
-    seeds = (query.seed_texts or query.seed_titles)[:LEXICAL_SEEDS]
-    if not seeds:
-        return own
-    return own + day.bm25.salient(tokenize(" ".join(seeds)), LEXICAL_SEED_TERMS)
+def _lexical_seeds(query: RadarQuery) -> Sequence[str]:
+    """The seed texts in the radar's BM25 query: title + abstract of at most LEXICAL_SEEDS seeds, of which BM25
+    keeps the LEXICAL_SEED_TERMS salient terms (count × idf), as MoreLikeThis queries a text; the description and
+    keywords count whole. Seed texts rather than titles: on CSFCube one-seed radars 59.4 NDCG%20 against 57.1.
+    Salient terms rather than every word: a library's query stays a profile, not a bag of every word, and the
+    speed bench's 1,000 radars scan 17.5M postings instead of 43.5M; on CSFCube (one seed, ~100 terms) the
+    figures do not move. 25 terms read better CV-tuned but 1.5 worse with the shipped weights
+    (docs/ranking-quality.md)."""
+    return (query.seed_texts or query.seed_titles)[:LEXICAL_SEEDS]
 
 
 def _linear_coefs(
