@@ -68,6 +68,17 @@ def test_daily_reads_in_chinese_with_lang_zh(hub):
     assert "Invalid value for '--lang'" in hub("daily", "--lang", "fr", ok=False).output
 
 
+def test_daily_says_when_an_old_paper_first_appeared(hub):
+    """2411.19594 is listed again on 2026-06-29: the list says it first appeared in 2024-11."""
+    hub("radar", "create", "ortho", "--description", "true digital orthophoto with Gaussian splatting", "--size", "3")
+    table = hub("daily", "--size", "3").output
+    assert "Tortho-Gaussian" in table and "first appeared 2024-11" in table
+    assert table.count("first appeared") == 1  # the day's new papers say nothing of the kind
+    assert "首次出现于 2024-11" in hub("daily", "--size", "3", "--lang", "zh").output
+    markdown = hub("daily", "--size", "3", "--format", "markdown").output
+    assert "· first appeared 2024-11" in markdown
+
+
 def test_feedback_changes_the_next_ranking(hub):
     hub("radar", "create", "r", "--description", "language models")
     first = daily(hub, "--size", "50")["items"]

@@ -10,7 +10,7 @@ import pytest
 
 from academichub.models import Announcement, AnnounceType, Paper, Radar, Version
 from academichub.rank.radar import RadarInputs, RadarWeights, rank_radar
-from academichub.rank.recency import arxiv_month_end, first_appeared, staleness
+from academichub.rank.recency import appeared_before, arxiv_month_end, first_appeared, staleness
 
 DAY = dt.date(2026, 6, 29)
 
@@ -46,6 +46,14 @@ def test_first_appeared_is_the_earliest_date_known():
     assert first_appeared(paper("arxiv:2301.01234", versions=(v1, Version(2, DAY)))) == dt.date(2022, 12, 20)
     assert first_appeared(paper("doi:10.1101/x", published=dt.date(2025, 1, 2))) == dt.date(2025, 1, 2)
     assert first_appeared(paper("doi:10.1038/x")) is None
+
+
+def test_appeared_before_names_only_papers_older_than_a_few_days():
+    assert appeared_before(paper("arxiv:2301.01234"), DAY) == dt.date(2023, 1, 31)
+    assert appeared_before(paper("arxiv:2606.28127"), DAY) is None  # this month's: new
+    assert appeared_before(paper("doi:a", published=DAY - dt.timedelta(days=3)), DAY) is None
+    assert appeared_before(paper("doi:a", published=DAY - dt.timedelta(days=4)), DAY) == DAY - dt.timedelta(days=4)
+    assert appeared_before(paper("doi:unknown"), DAY) is None
 
 
 def test_staleness_is_zero_for_new_work_and_rises_to_one_at_a_year():

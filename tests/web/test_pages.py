@@ -182,3 +182,24 @@ def test_another_users_briefing_saved_and_feed_are_out_of_reach(web_settings: Se
     assert store.feedback_for(mine)[FeedbackKind.SAVE] == [paper_id]
     admin.close()
     intruder.close()
+
+
+def test_an_old_paper_on_the_daily_page_says_when_it_first_appeared(client: TestClient, store: Store) -> None:
+    """The day's arXiv snapshot holds 2411.19594, listed again in June 2026: its card says it first appeared in
+    2024-11 (in the reader's language), and a paper from the day's own month says nothing of the kind."""
+    token = sign_up(client)
+    radar_id = first_radar(store)
+    ids = store.ids_for_keys(["arxiv:2411.19594", "arxiv:2606.28127"])
+    old, new = ids["arxiv:2411.19594"], ids["arxiv:2606.28127"]
+    store.save_digest(radar_id, dt.date(2026, 6, 29), [(new, 1, 2.0, ()), (old, 2, 1.0, ())])
+
+    def cards() -> dict[int, str]:
+        html = client.get(f"/?radar={radar_id}&day=2026-06-29").text
+        found = re.finditer(r'<article class="paper" id="paper-(\d+)".*?</article>', html, re.S)
+        return {int(m.group(1)): m.group(0) for m in found}
+
+    chinese = cards()
+    assert "首次出现于 2024-11" in chinese[old] and "首次出现于" not in chinese[new]
+    client.post("/lang", data={"csrf_token": token, "lang": "en", "next": "/"})
+    english = cards()
+    assert "first appeared 2024-11" in english[old] and "first appeared" not in english[new]

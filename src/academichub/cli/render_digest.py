@@ -11,6 +11,7 @@ from rich.console import Console
 from academichub.cli.render import ABSTRACT_PREVIEW_CHARS, paper_json
 from academichub.deliver.wording import Translate, note_text, reasons_text, wording
 from academichub.models import Digest, ScoredPaper
+from academichub.rank.recency import appeared_before
 
 
 def _label(item: ScoredPaper, digest: Digest) -> tuple[str, str]:
@@ -41,6 +42,15 @@ def digest_json(digest: Digest) -> dict[str, Any]:
     }
 
 
+def _kind(t: Translate, item: ScoredPaper, digest: Digest) -> str:
+    """What sets the paper apart from the day's new work, e.g. " · replace · first appeared 2023-01"."""
+    kind = _label(item, digest)[1]
+    first = appeared_before(item.paper, digest.day)
+    return (f" · {kind}" if kind != "new" else "") + (
+        f" · {t('digest_first_appeared', month=first.strftime('%Y-%m'))}" if first else ""
+    )
+
+
 def _why(t: Translate, item: ScoredPaper) -> str:
     reasons = reasons_text(t, item.reasons)
     return f"{t('digest_why', reasons=reasons)} · {t('digest_score', score=f'{item.score:.2f}')}"
@@ -51,12 +61,12 @@ def digest_markdown(digest: Digest, lang: str = "en") -> str:
     lines = [f"# {t('digest_heading', radar=digest.radar.name, day=digest.day.isoformat())}", ""]
     lines += [f"> {note_text(t, note)}" for note in digest.notes]
     for item in digest.items:
-        label, kind = _label(item, digest)
+        label = _label(item, digest)[0]
         authors = ", ".join(a.name for a in item.paper.authors) or "—"
         link = next((link.url for link in item.paper.links if link.kind == "abs"), "")
         title = f"[{item.paper.title}]({link})" if link else item.paper.title
         lines += [
-            f"{item.rank}. **{label}** · {digest.day.isoformat()}" + (f" · {kind}" if kind != "new" else ""),
+            f"{item.rank}. **{label}** · {digest.day.isoformat()}{_kind(t, item, digest)}",
             f"   {title}  ",
             f"   作者 Authors: {authors}  ",
             f"   {item.paper.abstract}  " if item.paper.abstract else "",
@@ -75,9 +85,9 @@ def print_digest(console: Console, digest: Digest, lang: str = "en") -> None:
     for note in digest.notes:
         console.print(f"⚠ {note_text(t, note)}", style="yellow", highlight=False, markup=False)
     for item in digest.items:
-        label, kind = _label(item, digest)
+        label = _label(item, digest)[0]
         console.print(
-            f"{item.rank}. {label}  {digest.day.isoformat()}" + (f" · {kind}" if kind != "new" else ""),
+            f"{item.rank}. {label}  {digest.day.isoformat()}{_kind(t, item, digest)}",
             style="cyan", highlight=False, markup=False,
         )  # fmt: skip
         console.print("   " + item.paper.title, style="bold", highlight=False, markup=False)

@@ -57,6 +57,13 @@ def first_appeared(paper: Paper) -> dt.date | None:
     return min(dates) if dates else None
 
 
+def appeared_before(paper: Paper, day: dt.date) -> dt.date | None:
+    """When the paper first appeared, if that was more than FRESH_DAYS before `day` (what a list shows beside an
+    old paper announced again); None for new work or an unknown date."""
+    first = first_appeared(paper)
+    return first if first is not None and (day - first).days > FRESH_DAYS else None
+
+
 def staleness(papers: Sequence[Paper], day: dt.date | None = None) -> NDArray[np.float32]:
     """Per paper, 0 (new) to 1 (a year or more old) by the days between its first appearance and `day` (default:
     its latest announcement); 0 where either date is unknown."""
