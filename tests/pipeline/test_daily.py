@@ -46,7 +46,8 @@ def test_a_day_runs_every_stage_and_a_failed_source_does_not_stop_it(store, sett
     delivered = []
     report = run(store, settings, http_client, specs, deliver=lambda s, d, day: delivered.append(d) or {"sent": 2})
     status = {r.stage: r.status for r in report.stages}
-    assert status == {"collect": "ok", "enrich": "ok", "embed": "ok", "rank": "ok", "brief": "skipped", "deliver": "ok"}
+    assert status == {"collect": "ok", "enrich": "ok", "embed": "ok", "rank": "ok", "brief": "skipped",
+                      "deliver": "ok", "library": "ok"}  # fmt: skip
     collect = report.stages[0]
     assert collect.counts == {"sources": 3, "failed": 1, "new": 6}
     assert [len(d.items) for d in delivered[0]] == [3, 3]
@@ -63,12 +64,12 @@ def test_rerun_resumes_after_the_failed_stage_and_repeats_nothing(store, setting
         return {"sent": len(digests)}
 
     first = run(store, settings, http_client, specs, deliver=flaky)
-    assert first.stages[-1].status == "failed" and "SMTP" in first.stages[-1].error
+    assert first.stages[-2].status == "failed" and "SMTP" in first.stages[-2].error  # the library is read anyway
     requests_before = len(loopback.requests)
     second = run(store, settings, http_client, specs, deliver=flaky)
-    assert [r.status for r in second.stages] == ["ok", "ok", "ok", "ok", "skipped", "ok"]
+    assert [r.status for r in second.stages] == ["ok", "ok", "ok", "ok", "skipped", "ok", "ok"]
     assert len(loopback.requests) == requests_before  # collect was done: no source fetched again
-    assert len(calls) == 2 and second.stages[-1].counts == {"sent": 2}
+    assert len(calls) == 2 and second.stages[-2].counts == {"sent": 2}
 
 
 def test_two_runs_cannot_overlap(store, settings, http_client, specs):
@@ -91,7 +92,9 @@ def test_a_day_without_announcement_sends_nothing(store, settings, http_client, 
         deliver=lambda s, d, day: sent.append(d) or {},
     )  # fmt: skip
     assert report.no_announcement and sent == []
-    assert report.stages[-1].status == "skipped" and "no announcement" in report.stages[-1].note
+    deliver = next(r for r in report.stages if r.stage == "deliver")
+    assert deliver.status == "skipped" and "no announcement" in deliver.note
+    assert report.stages[-1].stage == "library" and report.stages[-1].status == "ok"  # a quiet day reads libraries
 
 
 def test_briefings_are_written_once_and_cited_by_daily_number(store, settings, http_client, specs):
@@ -143,8 +146,9 @@ def test_users_without_radars_and_radars_whose_sources_are_down(settings, http_c
                        deliver=lambda s, d, day: {"sent": len(d)})  # fmt: skip
     collect = report.stages[0]
     assert collect.status == "ok" and collect.counts["failed"] == 1
-    assert report.no_announcement and report.stages[-1].status == "skipped"
-    assert "sources failed (arxiv-rss:cs.LG)" in report.stages[-1].note  # a failure, never "no new papers"
+    deliver = next(r for r in report.stages if r.stage == "deliver")
+    assert report.no_announcement and deliver.status == "skipped"
+    assert "sources failed (arxiv-rss:cs.LG)" in deliver.note  # a failure, never "no new papers"
     [(state, last)] = empty.latest_runs()
     assert last.status == "failed" and last.http_status == 503
     empty.close()
@@ -165,3 +169,29 @@ def test_only_the_papers_a_seeded_radar_could_rerank_get_sentence_vectors(store,
     shown = {p.id for p in papers if may_show(p, radar, DAY)}  # fewer than ASPECT_DEPTH: all are its candidates
     stored = store.vectors_for([p.id or 0 for p in papers], HashingEmbedder().name + SUFFIX)
     assert set(stored) == shown and 0 < len(shown) < len(papers)  # the cs.LG-only papers were never encoded
+
+
+def test_a_large_library_is_read_after_the_day_is_delivered(store, settings, http_client, specs):
+    """Ranking reads daily_seed_budget of a radar's unread library seeds (the digest says how many it left out); the
+    rest are read by the last stage, after delivery, so one import does not hold up everyone's Curated Daily."""
+    from academichub.pipeline.paper_vectors import text_vectors
+    from fake_embedders import Counting
+
+    texts = [f"Library paper {k} on protein folding with graph networks. It predicts map {k}." for k in range(5)]
+    store.save_radar(Radar(name="lib", description="protein folding", seed_texts=tuple(texts), size=3))
+    embedder = Counting()
+    at_delivery: list[list[str]] = []
+
+    def deliver(s, digests, day):
+        at_delivery.append(list(embedder.seen))
+        lib = next(d for d in digests if d.radar.name == "lib")
+        assert [n.values for n in lib.notes if getattr(n, "key", "") == "seeds_unread"] == [{"count": "3"}]
+        return {"sent": len(digests)}
+
+    budgeted = settings.model_copy(update={"daily_seed_budget": 2})
+    report = run_daily(store, budgeted, DAY, client=http_client, embedder=embedder, specs=specs, deliver=deliver)
+    assert {r.stage: r.status for r in report.stages}["deliver"] == "ok"
+    assert sum(t in at_delivery[0] for t in texts) == 2  # read before ranking: the budget
+    assert all(t in embedder.seen for t in texts)  # the rest: by the library stage
+    assert report.stages[-1].stage == "library" and report.stages[-1].counts["unread"] == 0
+    assert all(v is not None for v in text_vectors(store, embedder, texts, "passage", encode=False))

@@ -1,10 +1,13 @@
-"""run_daily: the whole day in one function — collect → enrich → embed → rank → brief → deliver.
+"""run_daily: the whole day in one function — collect → enrich → embed → rank → brief → deliver → library.
 
 Each stage is recorded (start, end, counts, error) under the day's checkpoint
 job, so `academichub runs` can show what happened and a rerun skips stages
 that already finished: killing the run at any stage loses nothing. A file lock
 keeps two runs from overlapping, across processes. One failing source, LLM
-call or delivery is recorded and never stops the rest.
+call or delivery is recorded and never stops the rest. Ranking reads at most
+`daily_seed_budget` unread seeds of each radar's imported library; the last
+stage reads the rest, after the day is delivered, so one large import never
+holds up everyone's Curated Daily.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ from academichub.models import Digest, RunStatus
 from academichub.pipeline.collect import enrich_papers, fetch_sources
 from academichub.pipeline.digest import build_digests
 from academichub.pipeline.paper_vectors import embed_papers
+from academichub.pipeline.seeds import read_radar_seeds
 from academichub.pipeline.sentence_vectors import prune_paper_sentences
 from academichub.rank.embed import Embedder
 from academichub.sources.base import SourceSpec, enrichers
 from academichub.sources.http import HttpClient
 from academichub.store import Store
 
-STAGES = ("collect", "enrich", "embed", "rank", "brief", "deliver")
+STAGES = ("collect", "enrich", "embed", "rank", "brief", "deliver", "library")
 LOCK_FILE = "run-daily.lock"
 Brief = Callable[[Store, Sequence[Digest]], dict[str, int]]
 Deliver = Callable[[Store, Sequence[Digest], dt.date], dict[str, int]]
@@ -118,10 +122,19 @@ def run_daily(
 
         def rank() -> dict[str, int]:
             radars = store.list_all_radars()
-            digests.extend(build_digests(store, embedder, radars, day) if radars else [])
+            budget = settings.daily_seed_budget
+            digests.extend(build_digests(store, embedder, radars, day, seed_budget=budget) if radars else [])
             picks = sum(len(d.items) for d in digests)
             pruned = prune_paper_sentences(store, embedder, radars, day, settings.sentence_vectors_keep_days)
             return {"radars": len(radars), "picks": picks, "pruned_sentence_blocks": pruned}
+
+        def library() -> dict[str, int]:  # every seed not read before ranking (over daily_seed_budget), for tomorrow
+            read = [read_radar_seeds(store, embedder, radar) for radar in store.list_all_radars()]
+            return {
+                "radars": len(read),
+                "seeds": sum(len(r.titles) for r in read),
+                "unread": sum(r.unread for r in read),
+            }
 
         for stage, work in (("collect", collect), ("enrich", enrich), ("embed", embed), ("rank", rank)):
             report.stages.append(_run_stage(store, day, stage, work, done))
@@ -131,6 +144,7 @@ def run_daily(
             why = f"no papers because sources failed ({', '.join(failed)})" if failed else "no announcement on this day"
             for stage in ("brief", "deliver"):
                 report.stages.append(_skip(store, day, stage, f"{why}: nothing is sent"))
+            report.stages.append(_run_stage(store, day, "library", library, done))
             return report
         if not digests and "rank" in done:  # resumed after ranking: the picks are stored
             digests = _stored_digests(store, day)
@@ -145,6 +159,7 @@ def run_daily(
                 report.stages.append(_skip(store, day, stage, "not configured"))
             else:
                 report.stages.append(_run_stage(store, day, stage, maybe, done))
+        report.stages.append(_run_stage(store, day, "library", library, done))
     return report
 
 

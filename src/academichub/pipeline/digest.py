@@ -101,14 +101,18 @@ def build_digests(
     size: int | None = None,
     progress: Progress | None = None,
     encode: bool = True,
+    seed_budget: int | None = None,
 ) -> list[Digest]:
     """Every radar's Curated Daily for `day`: the day is embedded and indexed once, radars ranked in blocks. Not
-    `encode` (a page that must answer now): seed papers and sentences not read yet are left out, and said so.
+    `encode` (a page that must answer now): seed papers and sentences not read yet are left out, and said so;
+    `seed_budget`: each radar reads this many of its unread seeds at most (None: all), the rest left out alike.
     Raises: InputError; NotReadYet when not `encode` and the day's papers without vectors would take longer than
     PAGE_WAIT_S to read."""
     if any(r.id is None for r in radars):
         raise InputError("radars must be saved before their Curated Daily is built")
-    digests = _pick_digests(store, embedder, radars, day, size=size, progress=progress, encode=encode)
+    digests = _pick_digests(
+        store, embedder, radars, day, size=size, progress=progress, encode=encode, seed_budget=seed_budget
+    )
     for digest in digests:
         rows = [(s.paper.id or 0, s.rank, s.score, s.reasons) for s in digest.items]
         store.save_digest(digest.radar.id or 0, day, rows)
@@ -134,6 +138,7 @@ def _pick_digests(
     size: int | None,
     progress: Progress | None,
     encode: bool = True,
+    seed_budget: int | None = None,
 ) -> list[Digest]:
     """Each radar's picks for `day` (candidates → vectors → rank with every signal → select), not yet saved."""
     notes = day_notes(store, day)
@@ -144,7 +149,8 @@ def _pick_digests(
     if len(vectors) < len(papers):  # a page, and the day not read yet (all of it, or late additions)
         vectors.update(_read_if_quick(store, embedder, [p for p in papers if p.id not in vectors], len(papers)))
     matrix = np.vstack([vectors[p.id] for p in papers if p.id is not None]).astype(np.float32)
-    asked = [_radar_query(store, embedder, radar, papers, day, encode, progress) for radar in radars]
+    budget = seed_budget if encode else PAGE_SEED_BUDGET
+    asked = [_radar_query(store, embedder, radar, papers, day, budget, progress) for radar in radars]
     queries, unread = zip(*asked, strict=True)
     day_index, unmatched = _with_sentences(
         store, embedder, index_day(papers, matrix, day=day), queries, progress, encode
@@ -179,11 +185,11 @@ def _radar_query(
     radar: Radar,
     papers: list[Paper],
     day: dt.date,
-    encode: bool,
+    budget: int | None,
     progress: Progress | None = None,
 ) -> tuple[RadarQuery, int]:
-    """The radar's side of the ranking, and how many of its seeds were left out, not read yet (when not `encode`,
-    a page encodes PAGE_SEED_BUDGET seeds at most)."""
+    """The radar's side of the ranking, and how many of its seeds were left out, not read yet (`budget` seeds are
+    read at most: PAGE_SEED_BUDGET for a page; None: all)."""
     feedback = store.feedback_for(radar.id) if radar.id is not None else {k: [] for k in FeedbackKind}
     shown = store.shown_before(radar.id, day) if radar.id is not None else set()
     seeds = seed_papers(store, radar)
@@ -194,7 +200,6 @@ def _radar_query(
     related = store.papers_by_ids(liked_ids + feedback[FeedbackKind.DOWN])
     liked = [related[i] for i in liked_ids if i in related]
     disliked = [related[i] for i in feedback[FeedbackKind.DOWN] if i in related]
-    budget = None if encode else PAGE_SEED_BUDGET
     read = read_seeds(store, embedder, seeds, radar.seed_texts, budget=budget, progress=progress)
     query = RadarQuery(
         radar=radar,

@@ -1,6 +1,7 @@
 """A radar's seed papers as the ranking needs them: their vectors and, for the first ASPECT_SEEDS, their sentence
-vectors. Stored ones are reused; the rest are encoded and stored, all of them for the daily run and after a web
-import, at most PAGE_SEED_BUDGET for a page that must answer now (the others are left out and counted).
+vectors. Stored ones are reused; the rest are encoded and stored: all of them after a web import, by `daily`
+and by run-daily's last stage; at most daily_seed_budget when run-daily ranks and PAGE_SEED_BUDGET for a page that
+must answer now (the others are left out and counted).
 """
 
 from __future__ import annotations
