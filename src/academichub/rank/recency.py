@@ -71,10 +71,7 @@ def staleness(papers: Sequence[Paper], day: dt.date | None = None) -> NDArray[np
     scale = math.log1p(STALE_DAYS - FRESH_DAYS)
     for i, paper in enumerate(papers):
         announced = day or max((a.day for a in paper.announcements), default=None)
-        first = first_appeared(paper)
-        if announced is None or first is None:
-            continue
-        late = (announced - first).days - FRESH_DAYS
-        if late > 0:
-            out[i] = min(1.0, math.log1p(late) / scale)
+        first = appeared_before(paper, announced) if announced else None
+        if announced and first:
+            out[i] = min(1.0, math.log1p((announced - first).days - FRESH_DAYS) / scale)
     return out
