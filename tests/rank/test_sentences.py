@@ -61,7 +61,20 @@ def test_a_very_long_abstract_is_capped() -> None:
 
 @given(st.text(max_size=400))
 def test_splitting_loses_no_words(text: str) -> None:
-    assert " ".join(split_sentences(text)).split() == text.split()
+    """Every character survives in order, whitespace aside; where sentences end in English punctuation only, every
+    word too (Chinese sentences meet without a space, so a split between them parts what .split() sees as one)."""
+    sentences = split_sentences(text)
+    assert "".join("".join(sentences).split()) == "".join(text.split())
+    assert all(s in text for s in sentences)  # each sentence as written, nothing inserted
+    if not any(mark in text for mark in "。！？"):
+        assert " ".join(sentences).split() == text.split()
+
+
+def test_chinese_fragments_join_as_written() -> None:
+    """A short Chinese sentence joins its neighbour without the space an English one would get."""
+    assert split_sentences("短句。0") == ["短句。0"]
+    long = "我们提出一种基于图神经网络的蛋白质结构预测方法，在多个基准上取得了最好的结果。"
+    assert split_sentences(long + "代码已开源。" + long) == [long + "代码已开源。", long]
 
 
 def test_link_sentences_are_not_matching_units() -> None:

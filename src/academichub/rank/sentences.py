@@ -30,19 +30,25 @@ def _ends_in_abbreviation(chunk: str) -> bool:
 
 
 def split_sentences(text: str) -> list[str]:
-    """The sentences of `text` in order (whitespace-trimmed, none empty); [] for blank text."""
-    pieces: list[str] = []
+    """The sentences of `text` in order (whitespace-trimmed, none empty, each a piece of `text` as written);
+    [] for blank text."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         chunk = text[start : match.start()]
         if not chunk.strip() or _ends_in_abbreviation(chunk):
             continue
-        pieces.append(chunk.strip())
+        spans.append(_trimmed(text, start, match.start()))
         start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        pieces.append(tail)
-    return _bounded(pieces)
+    if text[start:].strip():
+        spans.append(_trimmed(text, start, len(text)))
+    return [text[a:b] for a, b in _bounded(spans)]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without its leading and trailing whitespace."""
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
 
 
 def paper_sentences(title: str, abstract: str) -> list[str]:
@@ -54,14 +60,15 @@ def paper_sentences(title: str, abstract: str) -> list[str]:
     return content or sentences or split_sentences(title)
 
 
-def _bounded(pieces: list[str]) -> list[str]:
-    """Short fragments joined to the sentence before them (or after, for a short first one); at most MAX_SENTENCES."""
-    merged: list[str] = []
-    for piece in pieces:
-        if merged and (len(piece) < MIN_CHARS or len(merged[-1]) < MIN_CHARS):
-            merged[-1] = f"{merged[-1]} {piece}"
+def _bounded(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Short fragments joined to the sentence before them (or after, for a short first one), as the text runs
+    between them (a space in English, nothing between Chinese sentences); at most MAX_SENTENCES."""
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and (b - a < MIN_CHARS or merged[-1][1] - merged[-1][0] < MIN_CHARS):
+            merged[-1] = (merged[-1][0], b)
         else:
-            merged.append(piece)
+            merged.append((a, b))
     if len(merged) > MAX_SENTENCES:
-        merged[MAX_SENTENCES - 1 :] = [" ".join(merged[MAX_SENTENCES - 1 :])]
+        merged[MAX_SENTENCES - 1 :] = [(merged[MAX_SENTENCES - 1][0], merged[-1][1])]
     return merged
