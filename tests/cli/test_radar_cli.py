@@ -77,6 +77,8 @@ def test_daily_says_when_an_old_paper_first_appeared(hub):
     assert "首次出现于 2024-11" in hub("daily", "--size", "3", "--lang", "zh").output
     markdown = hub("daily", "--size", "3", "--format", "markdown").output
     assert "· first appeared 2024-11" in markdown
+    items = daily(hub, "--size", "3")["items"]
+    assert sorted(str(i["first_appeared"]) for i in items) == ["2024-11", "None", "None"]
 
 
 def test_feedback_changes_the_next_ranking(hub):

@@ -218,3 +218,27 @@ def test_starttls_and_login_and_password_kept_out_of_errors(tmp_path):
         assert info.value.permanent and len(handler.envelopes) == 1
     finally:
         controller.stop()
+
+
+def test_an_old_paper_listed_again_says_when_it_first_appeared_in_mail_and_chat() -> None:
+    """An arXiv paper from January 2023 replaced today: the e-mail (text and HTML, in either language), the chat
+    message and the JSON hook all say when it first appeared; today's new paper says nothing of the kind."""
+    from dataclasses import replace
+
+    from academichub.deliver.webhook_formats import digest_messages
+    from academichub.models import Announcement, AnnounceType
+
+    old = replace(make_paper(2), keys=("arxiv:2301.00002",),
+                  announcements=(Announcement(DAY, "arxiv-rss", "cs.LG", AnnounceType.REPLACE),))  # fmt: skip
+    digest = make_digest(papers=[make_paper(1), old])
+    for language, said in (("en", "first appeared 2023-01"), ("zh", "首次出现于 2023-01")):
+        message = compose_digest_email(
+            [digest], sender="h@x.org", recipient="r@x.org", unsubscribe_url=UNSUBSCRIBE, language=language
+        )
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert text.count(said) == 1 and f"· replace · {said}" in text and said in html
+    [chat] = digest_messages(digest, "wecom")
+    assert "replace · first appeared 2023-01" in chat["markdown"]["content"]
+    [hook] = digest_messages(digest, "json")
+    assert [p["first_appeared"] for p in hook["entries"]] == [None, "2023-01"]

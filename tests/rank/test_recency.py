@@ -10,7 +10,7 @@ import pytest
 
 from academichub.models import Announcement, AnnounceType, Paper, Radar, Version
 from academichub.rank.radar import RadarInputs, RadarWeights, rank_radar
-from academichub.rank.recency import appeared_before, arxiv_month_end, first_appeared, staleness
+from academichub.rank.recency import appeared_before, appeared_month, arxiv_month_end, first_appeared, staleness
 
 DAY = dt.date(2026, 6, 29)
 
@@ -54,6 +54,7 @@ def test_appeared_before_names_only_papers_older_than_a_few_days():
     assert appeared_before(paper("doi:a", published=DAY - dt.timedelta(days=3)), DAY) is None
     assert appeared_before(paper("doi:a", published=DAY - dt.timedelta(days=4)), DAY) == DAY - dt.timedelta(days=4)
     assert appeared_before(paper("doi:unknown"), DAY) is None
+    assert appeared_month(paper("arxiv:2301.01234"), DAY) == "2023-01" and appeared_month(paper("doi:x"), DAY) == ""
 
 
 def test_staleness_is_zero_for_new_work_and_rises_to_one_at_a_year():

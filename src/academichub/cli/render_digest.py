@@ -9,17 +9,10 @@ from typing import Any
 from rich.console import Console
 
 from academichub.cli.render import ABSTRACT_PREVIEW_CHARS, paper_json
+from academichub.deliver.entries import digest_entries, source_label
 from academichub.deliver.wording import Translate, note_text, reasons_text, wording
 from academichub.models import Digest, ScoredPaper
-from academichub.rank.recency import appeared_before
-
-
-def _label(item: ScoredPaper, digest: Digest) -> tuple[str, str]:
-    """The source label and announce type of the paper's listing on the digest's day."""
-    todays = [a for a in item.paper.announcements if a.day == digest.day]
-    if todays and todays[0].source.startswith("arxiv") and todays[0].listing:
-        return f"arXiv ({todays[0].listing})", str(todays[0].announce_type)
-    return item.paper.source_label, str(todays[0].announce_type) if todays else "new"
+from academichub.rank.recency import appeared_month
 
 
 def digest_json(digest: Digest) -> dict[str, Any]:
@@ -32,23 +25,15 @@ def digest_json(digest: Digest) -> dict[str, Any]:
             {
                 "rank": item.rank,
                 **paper_json(item.paper),
-                "source_label": _label(item, digest)[0],
-                "announce_type": _label(item, digest)[1],
+                "source_label": source_label(item, digest)[0],
+                "announce_type": source_label(item, digest)[1],
+                "first_appeared": appeared_month(item.paper, digest.day) or None,
                 "score": round(item.score, 4),
                 "reasons": [{"kind": r.kind, "text": r.text, "values": dict(r.values)} for r in item.reasons],
             }
             for item in digest.items
         ],
     }
-
-
-def _kind(t: Translate, item: ScoredPaper, digest: Digest) -> str:
-    """What sets the paper apart from the day's new work, e.g. " · replace · first appeared 2023-01"."""
-    kind = _label(item, digest)[1]
-    first = appeared_before(item.paper, digest.day)
-    return (f" · {kind}" if kind != "new" else "") + (
-        f" · {t('digest_first_appeared', month=first.strftime('%Y-%m'))}" if first else ""
-    )
 
 
 def _why(t: Translate, item: ScoredPaper) -> str:
@@ -60,13 +45,12 @@ def digest_markdown(digest: Digest, lang: str = "en") -> str:
     t = wording(lang)
     lines = [f"# {t('digest_heading', radar=digest.radar.name, day=digest.day.isoformat())}", ""]
     lines += [f"> {note_text(t, note)}" for note in digest.notes]
-    for item in digest.items:
-        label = _label(item, digest)[0]
+    for item, entry in zip(digest.items, digest_entries(digest, t), strict=True):
         authors = ", ".join(a.name for a in item.paper.authors) or "—"
         link = next((link.url for link in item.paper.links if link.kind == "abs"), "")
         title = f"[{item.paper.title}]({link})" if link else item.paper.title
         lines += [
-            f"{item.rank}. **{label}** · {digest.day.isoformat()}{_kind(t, item, digest)}",
+            f"{item.rank}. **{entry.source_label}** · {digest.day.isoformat()}{entry.kind}",
             f"   {title}  ",
             f"   作者 Authors: {authors}  ",
             f"   {item.paper.abstract}  " if item.paper.abstract else "",
@@ -84,10 +68,9 @@ def print_digest(console: Console, digest: Digest, lang: str = "en") -> None:
     console.rule(f"{heading} · {t('digest_shown', shown=len(digest.items), candidates=digest.candidates)}")
     for note in digest.notes:
         console.print(f"⚠ {note_text(t, note)}", style="yellow", highlight=False, markup=False)
-    for item in digest.items:
-        label = _label(item, digest)[0]
+    for item, entry in zip(digest.items, digest_entries(digest, t), strict=True):
         console.print(
-            f"{item.rank}. {label}  {digest.day.isoformat()}{_kind(t, item, digest)}",
+            f"{item.rank}. {entry.source_label}  {digest.day.isoformat()}{entry.kind}",
             style="cyan", highlight=False, markup=False,
         )  # fmt: skip
         console.print("   " + item.paper.title, style="bold", highlight=False, markup=False)

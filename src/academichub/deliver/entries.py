@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from academichub.deliver.wording import ENGLISH, Translate, reasons_text
 from academichub.models import Digest, ScoredPaper
+from academichub.rank.recency import appeared_month
 
 _SPACES = re.compile(r"\s+")
 MAX_AUTHORS_SHOWN = 12
@@ -27,6 +28,14 @@ class DigestEntry:
     abstract: str
     reasons: str
     link: str
+    first_appeared: str = ""  # "first appeared 2024-11" in the reader's language, for an old paper listed again
+    appeared_month: str = ""  # … and its month alone, "2024-11" (rank.recency.appeared_before)
+
+    @property
+    def kind(self) -> str:
+        """What sets the entry apart from the day's new work, e.g. " · replace · first appeared 2024-11" ("": none)."""
+        marks = [self.announce_type if self.announce_type != "new" else "", self.first_appeared]
+        return "".join(f" · {mark}" for mark in marks if mark)
 
 
 def one_line(text: str) -> str:
@@ -65,6 +74,7 @@ def digest_entries(digest: Digest, t: Translate = ENGLISH) -> list[DigestEntry]:
     entries = []
     for number, item in enumerate(digest.items, start=1):
         label, kind = source_label(item, digest)
+        month = appeared_month(item.paper, digest.day)
         names = [one_line(a.name) for a in item.paper.authors]
         authors = ", ".join(names[:MAX_AUTHORS_SHOWN]) + (" et al." if len(names) > MAX_AUTHORS_SHOWN else "")
         entries.append(
@@ -78,6 +88,8 @@ def digest_entries(digest: Digest, t: Translate = ENGLISH) -> list[DigestEntry]:
                 abstract=one_line(item.paper.abstract),
                 reasons=one_line(reasons_text(t, item.reasons)),
                 link=paper_link(item),
+                first_appeared=t("digest_first_appeared", month=month) if month else "",
+                appeared_month=month,
             )
         )
     return entries

@@ -64,6 +64,12 @@ def appeared_before(paper: Paper, day: dt.date) -> dt.date | None:
     return first if first is not None and (day - first).days > FRESH_DAYS else None
 
 
+def appeared_month(paper: Paper, day: dt.date) -> str:
+    """appeared_before as the month shown beside the paper ("2024-11"); "" for new work or an unknown date."""
+    first = appeared_before(paper, day)
+    return first.strftime("%Y-%m") if first else ""
+
+
 def staleness(papers: Sequence[Paper], day: dt.date | None = None) -> NDArray[np.float32]:
     """Per paper, 0 (new) to 1 (a year or more old) by the days between its first appearance and `day` (default:
     its latest announcement); 0 where either date is unknown."""

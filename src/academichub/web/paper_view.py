@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from academichub.models import AnnounceType, Paper, Reason
-from academichub.rank.recency import appeared_before
+from academichub.rank.recency import appeared_month
 
 MAX_AUTHORS_SHOWN = 12
 LINK_ORDER = ("abs", "html", "pdf", "doi")
@@ -41,7 +41,7 @@ class PaperCard:
     links: tuple[tuple[str, str], ...]  # (kind, url), safe schemes only
     reasons: tuple[Reason, ...] = ()
     score: float | None = None
-    first_appeared: str | None = None  # "2023-01" when the paper first appeared well before `day` (rank.recency)
+    first_appeared: str = ""  # "2023-01" when the paper first appeared well before `day` (rank.recency)
 
 
 def source_kind(source: str) -> str:
@@ -87,12 +87,8 @@ def paper_card(
         links=safe_links(paper),
         reasons=reasons,
         score=score,
-        first_appeared=_month(appeared_before(paper, latest.day)) if latest else None,
+        first_appeared=appeared_month(paper, latest.day) if latest else "",
     )
-
-
-def _month(day: dt.date | None) -> str | None:
-    return day.strftime("%Y-%m") if day else None
 
 
 def highlight_snippet(snippet: str) -> Markup:
