@@ -9,10 +9,9 @@ from typing import Any
 from rich.console import Console
 
 from academichub.cli.render import ABSTRACT_PREVIEW_CHARS, paper_json
-from academichub.deliver.entries import digest_entries, source_label
+from academichub.deliver.entries import digest_entries
 from academichub.deliver.wording import Translate, note_text, reasons_text, wording
 from academichub.models import Digest, ScoredPaper
-from academichub.rank.recency import appeared_month
 
 
 def digest_json(digest: Digest) -> dict[str, Any]:
@@ -25,13 +24,13 @@ def digest_json(digest: Digest) -> dict[str, Any]:
             {
                 "rank": item.rank,
                 **paper_json(item.paper),
-                "source_label": source_label(item, digest)[0],
-                "announce_type": source_label(item, digest)[1],
-                "first_appeared": appeared_month(item.paper, digest.day) or None,
+                "source_label": entry.source_label,
+                "announce_type": entry.announce_type,
+                "first_appeared": entry.first_appeared or None,
                 "score": round(item.score, 4),
                 "reasons": [{"kind": r.kind, "text": r.text, "values": dict(r.values)} for r in item.reasons],
             }
-            for item in digest.items
+            for item, entry in zip(digest.items, digest_entries(digest), strict=True)
         ],
     }
 
@@ -50,7 +49,7 @@ def digest_markdown(digest: Digest, lang: str = "en") -> str:
         link = next((link.url for link in item.paper.links if link.kind == "abs"), "")
         title = f"[{item.paper.title}]({link})" if link else item.paper.title
         lines += [
-            f"{item.rank}. **{entry.source_label}** · {digest.day.isoformat()}{entry.kind}",
+            f"{item.rank}. **{entry.source_label}** · {digest.day.isoformat()}{entry.marks}",
             f"   {title}  ",
             f"   作者 Authors: {authors}  ",
             f"   {item.paper.abstract}  " if item.paper.abstract else "",
@@ -70,7 +69,7 @@ def print_digest(console: Console, digest: Digest, lang: str = "en") -> None:
         console.print(f"⚠ {note_text(t, note)}", style="yellow", highlight=False, markup=False)
     for item, entry in zip(digest.items, digest_entries(digest, t), strict=True):
         console.print(
-            f"{item.rank}. {entry.source_label}  {digest.day.isoformat()}{entry.kind}",
+            f"{item.rank}. {entry.source_label}  {digest.day.isoformat()}{entry.marks}",
             style="cyan", highlight=False, markup=False,
         )  # fmt: skip
         console.print("   " + item.paper.title, style="bold", highlight=False, markup=False)

@@ -110,7 +110,7 @@ def render_text(digests: Sequence[Digest], briefing: str | None, unsubscribe_url
 
 
 def _entry_text(entry: DigestEntry, t: Translate) -> list[str]:
-    lines = [f"{entry.number}. {entry.source_label} · {entry.date}{entry.kind}", f"   {entry.title}"]
+    lines = [f"{entry.number}. {entry.source_label} · {entry.date}{entry.marks}", f"   {entry.title}"]
     lines.append(f"   {t('digest_authors', authors=entry.authors)}")
     if entry.abstract:
         lines.append(f"   {entry.abstract}")
@@ -145,7 +145,7 @@ def render_html(digests: Sequence[Digest], briefing: str | None, unsubscribe_url
 
 def _entry_html(entry: DigestEntry, t: Translate) -> str:
     esc = html.escape
-    kind = esc(entry.kind)
+    kind = esc(entry.marks)
     title = f'<a href="{esc(entry.link)}">{esc(entry.title)}</a>' if entry.link else esc(entry.title)
     return (
         f'<li value="{entry.number}" style="margin-bottom:1em">'

@@ -28,14 +28,8 @@ class DigestEntry:
     abstract: str
     reasons: str
     link: str
-    first_appeared: str = ""  # "first appeared 2024-11" in the reader's language, for an old paper listed again
-    appeared_month: str = ""  # … and its month alone, "2024-11" (rank.recency.appeared_before)
-
-    @property
-    def kind(self) -> str:
-        """What sets the entry apart from the day's new work, e.g. " · replace · first appeared 2024-11" ("": none)."""
-        marks = [self.announce_type if self.announce_type != "new" else "", self.first_appeared]
-        return "".join(f" · {mark}" for mark in marks if mark)
+    first_appeared: str = ""  # "2024-11" for an old paper listed again (rank.recency.appeared_month), else ""
+    marks: str = ""  # " · replace · first appeared 2024-11", in the reader's language: what sets it apart ("": new)
 
 
 def one_line(text: str) -> str:
@@ -88,11 +82,16 @@ def digest_entries(digest: Digest, t: Translate = ENGLISH) -> list[DigestEntry]:
                 abstract=one_line(item.paper.abstract),
                 reasons=one_line(reasons_text(t, item.reasons)),
                 link=paper_link(item),
-                first_appeared=t("digest_first_appeared", month=month) if month else "",
-                appeared_month=month,
+                first_appeared=month,
+                marks=_marks(kind, month, t),
             )
         )
     return entries
+
+
+def _marks(announce_type: str, month: str, t: Translate) -> str:
+    marks = [announce_type if announce_type != "new" else "", t("digest_first_appeared", month=month) if month else ""]
+    return "".join(f" · {mark}" for mark in marks if mark)
 
 
 def digest_heading(digest: Digest, t: Translate = ENGLISH) -> str:

@@ -73,7 +73,7 @@ def entry_markdown(entry: DigestEntry, kind: str, t: Translate = ENGLISH) -> str
         head = f"*{entry.number}. {title}*"
     else:
         head = f"**{entry.number}. " + (f"[{title}]({_safe_url(entry.link)})" if entry.link else title) + "**"
-    meta = esc(f"{entry.source_label} · {entry.date}{entry.kind}")
+    meta = esc(f"{entry.source_label} · {entry.date}{entry.marks}")
     why = esc(t("digest_why", reasons=entry.reasons))
     why = f'<font color="info">{why}</font>' if kind == "wecom" else (f"_{why}_" if kind == "slack" else why)
     lines = [head, meta, esc(entry.authors)]
@@ -213,7 +213,7 @@ def json_messages(digest: Digest, briefing_markdown: str | None) -> list[Payload
             "source_label": e.source_label,
             "date": e.date,
             "announce_type": e.announce_type,
-            "first_appeared": e.appeared_month or None,  # "2024-11": an old paper listed again
+            "first_appeared": e.first_appeared or None,  # "2024-11": an old paper listed again
             "title": e.title,
             "authors": e.authors,
             "abstract": e.abstract,

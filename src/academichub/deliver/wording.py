@@ -104,8 +104,9 @@ def wording(lang: str) -> Translate:
 ENGLISH = wording("en")
 
 
-LISTS_JOINED = {"keywords": "”, “", "categories": ", "}  # how rank.reasons joins these values' items: quoted
-# keywords, category ids (neither holds the joint itself); a followed author's name may hold ", ", so names stay
+# How rank.reasons joins the items of these values (quoted keywords, category ids: neither holds the joint itself),
+# re-joined in the reader's language. Followed authors' names stay as written: a name may hold ", ".
+LISTS_JOINED = {"keywords": "”, “", "categories": ", "}
 
 
 def note_text(t: Translate, note: str) -> str:
