@@ -59,8 +59,9 @@ def test_the_readme_configuration_example_is_valid(tmp_path, monkeypatch):
     assert settings.email_to == "you@example.org" and settings.llm_provider == "deepseek"
 
 
-def test_a_negative_sentence_vector_retention_is_refused_by_name(tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", ["sentence_vectors_keep_days", "daily_seed_budget"])
+def test_a_negative_count_setting_is_refused_by_name(tmp_path, monkeypatch, name):
     monkeypatch.setenv("ACADEMICHUB_HOME", str(tmp_path))
-    (tmp_path / "config.toml").write_text("sentence_vectors_keep_days = -1\n")
-    with pytest.raises(ConfigError, match="sentence_vectors_keep_days"):
+    (tmp_path / "config.toml").write_text(f"{name} = -1\n")
+    with pytest.raises(ConfigError, match=name):
         load_settings()
