@@ -357,3 +357,13 @@ def check_nonce_policy(page: Any) -> None:
         page.locator(f"#{paper_id} button.fb-save").click()
         page.locator(f"#{paper_id} button.fb-save[aria-pressed={state}]").wait_for()
     assert urlparse(page.url).path == "/"  # swapped in place by htmx, not a form post navigating away
+
+
+def test_an_old_paper_listed_again_shows_when_it_first_appeared(page: Any) -> None:
+    """arXiv 2411.19594 is listed again on the snapshot's day: its card carries the badge, no new paper's does."""
+    page.goto("/?radar=all")
+    old = page.locator("article.paper:has-text('Tortho-Gaussian')")
+    old.wait_for()
+    assert old.locator(".badge.first-appeared").inner_text() in ("首次出现于 2024-11", "first appeared 2024-11")
+    assert old.locator(".badge.first-appeared").is_visible()
+    assert page.locator("article.paper .badge.first-appeared").count() == 1
