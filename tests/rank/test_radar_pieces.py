@@ -7,7 +7,7 @@ import pytest
 
 from academichub.models import Radar
 from academichub.rank.classifier import classifier_directions
-from academichub.rank.keywords import MAX_COUNTED_KEYWORDS, add_keyword_bonus, phrase_hits
+from academichub.rank.keywords import MAX_COUNTED_KEYWORDS, add_author_bonuses, add_keyword_bonuses, phrase_hits
 from academichub.rank.matching import fold
 from academichub.rank.radar import RadarQuery, RadarWeights, rank_radars
 from academichub.rank.topk import top_columns
@@ -102,11 +102,18 @@ def test_top_columns_matches_a_full_sort_and_skips_filtered():
     assert [len(c) for c in top_columns(block[:2], 0)] == [0, 0]
 
 
-def test_the_keyword_bonus_counts_at_most_three_keywords_a_paper():
-    row = np.zeros(6, dtype=np.float32)
+def test_the_keyword_bonus_counts_at_most_three_keywords_a_paper_and_each_row_its_own():
+    rows = np.zeros((3, 6), dtype=np.float32)
     hits = {f"k{i}": np.array([0, 1, 2, 3, 4][: 5 - i], dtype=np.intp) for i in range(5)}  # paper j: 5 − j keywords
-    add_keyword_bonus(row, hits, 0.5)
+    one = {"k0": np.array([0, 5], dtype=np.intp)}
+    add_keyword_bonuses(rows, [hits, {"none": np.zeros(0, dtype=np.intp)}, one], 0.5)
     assert MAX_COUNTED_KEYWORDS == 3
-    assert row.tolist() == [1.5, 1.5, 1.5, 1.0, 0.5, 0.0]
-    add_keyword_bonus(row, {"none": np.zeros(0, dtype=np.intp)}, 0.5)
-    assert row.tolist() == [1.5, 1.5, 1.5, 1.0, 0.5, 0.0]
+    assert rows[0].tolist() == [1.5, 1.5, 1.5, 1.0, 0.5, 0.0]
+    assert rows[1].tolist() == [0.0] * 6
+    assert rows[2].tolist() == [0.5, 0.0, 0.0, 0.0, 0.0, 0.5]  # the first row's counts do not carry over
+
+
+def test_a_paper_by_two_followed_authors_earns_the_author_bonus_once():
+    rows = np.zeros((2, 4), dtype=np.float32)
+    add_author_bonuses(rows, [np.array([1, 1, 3], dtype=np.intp), np.zeros(0, dtype=np.intp)], 1.5)
+    assert rows.tolist() == [[0.0, 1.5, 0.0, 1.5], [0.0] * 4]

@@ -210,13 +210,34 @@ def _best_columns(
 best_columns: Callable[..., tuple[NDArray[np.int64], NDArray[np.int64]]] = _compile(_best_columns)
 
 
-def _add_capped(row: NDArray[np.float32], hits: NDArray[np.int64], bonus: float, cap: int) -> None:
-    """Adds `bonus` to row[i] for each occurrence of i in `hits`, at most `cap` (< 256) times per i."""
-    seen = np.zeros(len(row), dtype=np.uint8)
-    for i in hits:
-        if seen[i] < cap:
-            seen[i] += 1
-            row[i] += np.float32(bonus)
+def _add_to_rows(
+    total: NDArray[np.float32], starts: NDArray[np.int64], hits: NDArray[np.int64], bonus: float, cap: int
+) -> None:
+    """Adds `bonus` to total[r, i] for each occurrence of i in hits[starts[r]:starts[r + 1]], at most `cap` times
+    per (r, i): a radar's keyword bonus (cap 3) or its followed authors' (cap 1: a paper by two of them counts once)."""
+    seen = np.zeros(total.shape[1], dtype=np.int64)
+    add = np.float32(bonus)
+    for r in range(len(starts) - 1):
+        row = total[r]
+        for p in range(starts[r], starts[r + 1]):
+            i = hits[p]
+            if seen[i] < cap:
+                seen[i] += 1
+                row[i] += add
+        for p in range(starts[r], starts[r + 1]):
+            seen[hits[p]] = 0
 
 
-add_capped: Callable[..., None] = _compile(_add_capped)
+add_to_rows: Callable[..., None] = _compile(_add_to_rows)
+
+
+def _fill_rows(total: NDArray[np.float32], starts: NDArray[np.int64], hits: NDArray[np.int64], value: float) -> None:
+    """total[r, i] = value for each i in hits[starts[r]:starts[r + 1]] (a radar's excluded papers)."""
+    fill = np.float32(value)
+    for r in range(len(starts) - 1):
+        row = total[r]
+        for p in range(starts[r], starts[r + 1]):
+            row[hits[p]] = fill
+
+
+fill_rows: Callable[..., None] = _compile(_fill_rows)

@@ -1,16 +1,17 @@
 """Which of a day's papers contain a keyword, exclusion or followed author, found once per distinct term per
-day (many radars share terms) and applied to a radar's score row as sparse index sets. Pure.
+day (many radars share terms) and applied to a block of radars' score rows as sparse index sets, in one compiled
+pass per kind (rank.kernels). Pure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
 from academichub.rank.day import DayIndex
-from academichub.rank.kernels import add_capped
+from academichub.rank.kernels import add_to_rows, fill_rows
 from academichub.rank.matching import author_key, fold, has_phrase, is_whole_word, phrase, phrase_starts
 from academichub.rank.text import tokenize
 
@@ -99,11 +100,25 @@ def keyword_hits(day: DayIndex, keywords: Iterable[str]) -> dict[str, NDArray[np
     return {k: phrase_hits(day, k) for k in dict.fromkeys(keywords)}
 
 
-def add_keyword_bonus(row: NDArray[np.float32], hits: dict[str, NDArray[np.intp]], bonus: float) -> None:
-    """`bonus` per matched keyword, at most MAX_COUNTED_KEYWORDS counted per paper."""
-    found = [h for h in hits.values() if len(h)]
-    if found:
-        add_capped(row, np.concatenate(found).astype(np.int64, copy=False), bonus, MAX_COUNTED_KEYWORDS)
+def add_keyword_bonuses(total: NDArray[np.float32], hits: Sequence[dict[str, NDArray[np.intp]]], bonus: float) -> None:
+    """Row r of `total` gains `bonus` per keyword of hits[r] a paper matches, at most MAX_COUNTED_KEYWORDS counted
+    per paper."""
+    add_to_rows(total, *_rows_of([list(h.values()) for h in hits]), bonus, MAX_COUNTED_KEYWORDS)
+
+
+def add_author_bonuses(total: NDArray[np.float32], hits: Sequence[NDArray[np.intp]], bonus: float) -> None:
+    """Row r of `total` gains `bonus` on the papers hits[r] (by a followed author), once a paper."""
+    add_to_rows(total, *_rows_of([[h] for h in hits]), bonus, 1)
+
+
+def _rows_of(sets: Sequence[Sequence[NDArray[np.intp]]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Each row's index sets concatenated, for the kernels: (starts [rows + 1], indices)."""
+    sizes = [sum(len(h) for h in row) for row in sets]
+    starts = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    parts = [h for row in sets for h in row if len(h)]
+    flat = np.concatenate(parts).astype(np.int64, copy=False) if parts else np.zeros(0, dtype=np.int64)
+    return starts, flat
 
 
 def author_hits(day: DayIndex, authors: Iterable[str]) -> NDArray[np.intp]:
@@ -114,7 +129,6 @@ def author_hits(day: DayIndex, authors: Iterable[str]) -> NDArray[np.intp]:
     return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
 
 
-def exclude_phrases(day: DayIndex, row: NDArray[np.float32], excludes: Iterable[str]) -> None:
-    """Papers containing any exclusion can never be shown."""
-    for term in excludes:
-        row[phrase_hits(day, term)] = -np.inf
+def exclude_phrases(day: DayIndex, total: NDArray[np.float32], excludes: Sequence[Iterable[str]]) -> None:
+    """Papers containing any of excludes[r] can never be shown on row r."""
+    fill_rows(total, *_rows_of([[phrase_hits(day, t) for t in terms] for terms in excludes]), -np.inf)

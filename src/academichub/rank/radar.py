@@ -29,7 +29,13 @@ from academichub.rank.aspects import ASPECT_DEPTH, AspectHits, add_aspects
 from academichub.rank.classifier import classifier_directions
 from academichub.rank.day import DayIndex, index_day, one_blas_thread
 from academichub.rank.kernels import add_z_scored, max_into
-from academichub.rank.keywords import add_keyword_bonus, author_hits, exclude_phrases, keyword_hits
+from academichub.rank.keywords import (
+    add_author_bonuses,
+    add_keyword_bonuses,
+    author_hits,
+    exclude_phrases,
+    keyword_hits,
+)
 from academichub.rank.ranking import Ranking
 from academichub.rank.reasons import STANDS_OUT_Z, Evidence, ReasonCodes, reason_codes
 from academichub.rank.text import tokenize
@@ -229,10 +235,7 @@ def _rank_block(
     offset += _add_lexical(day, queries, weights, total, product[len(product) - rows :])
     if day.staleness is not None and weights.recency:
         total -= np.float32(weights.recency) * day.staleness  # the same for every radar: new work first
-    evidence = [
-        _bonuses_and_filters(day, q, weights, total[r], desc_stats[r], float(seed_cut[r]))
-        for r, q in enumerate(queries)
-    ]
+    evidence = _bonuses_and_filters(day, queries, weights, total, desc_stats, seed_cut)
     aspects = _add_aspects(day, queries, weights, total)
     kept = top_columns(total, top_k)
     return [_ranking(day, evidence[r], total[r], float(offset[r]), kept[r], aspects[r]) for r in range(rows)]
@@ -395,25 +398,36 @@ def _chunks(sets: Sequence[Vectors], limit: int) -> Iterator[tuple[Vectors, NDAr
 
 def _bonuses_and_filters(
     day: DayIndex,
-    query: RadarQuery,
+    queries: Sequence[RadarQuery],
     weights: RadarWeights,
-    row: Matrix,
+    total: Matrix,
+    desc_stats: NDArray[np.float64],
+    seed_cut: NDArray[np.float64],
+) -> list[Evidence]:
+    """Keyword and followed-author bonuses, then the hard filters (not allowed, excluded → −inf), for the block:
+    each radar's terms are looked up (once per term per day), the rows touched in one compiled pass per kind."""
+    keywords = [keyword_hits(day, q.radar.keywords) for q in queries]
+    authors = [author_hits(day, q.radar.authors) for q in queries]
+    add_keyword_bonuses(total, keywords, weights.keyword_bonus)
+    add_author_bonuses(total, authors, weights.author_bonus)
+    for row, query in zip(total, queries, strict=True):
+        if query.allowed is not None:
+            np.copyto(row, -np.inf, where=~query.allowed)
+    exclude_phrases(day, total, [q.radar.excludes for q in queries])
+    return [_evidence(q, desc_stats[r], float(seed_cut[r]), keywords[r], authors[r]) for r, q in enumerate(queries)]
+
+
+def _evidence(
+    query: RadarQuery,
     desc_stats: NDArray[np.float64],
     seed_cut: float,
+    keywords: dict[str, NDArray[np.intp]],
+    authors: NDArray[np.intp],
 ) -> Evidence:
-    """Keyword and followed-author bonuses, then the hard filters (not allowed, excluded → −inf)."""
-    radar = query.radar
-    keywords = keyword_hits(day, radar.keywords)
-    add_keyword_bonus(row, keywords, weights.keyword_bonus)
-    authors = author_hits(day, radar.authors)
-    row[authors] += np.float32(weights.author_bonus)
-    if query.allowed is not None:
-        np.copyto(row, -np.inf, where=~query.allowed)
-    exclude_phrases(day, row, radar.excludes)
     description = query.description_vector
     has_description = description is not None and len(description) > 0
     return Evidence(
-        radar=radar,
+        radar=query.radar,
         description_vector=np.asarray(description, np.float32) if has_description else None,
         description_mean_std=(float(desc_stats[0]), float(desc_stats[1])),
         seed_vectors=np.asarray(query.seed_vectors, np.float32),
