@@ -85,7 +85,9 @@ def sentence_match(seeds: Sequence[Matrix], day: SentenceRows, papers: NDArray[n
     return SentenceMatch(score, which, sentence, cosine)
 
 
-ASPECT_DEPTH = 200  # each radar's leading candidates re-ranked by the aspect signal
+ASPECT_DEPTH = (
+    100  # each radar's leading candidates re-ranked by the aspect signal (200 before: docs/ranking-quality.md)
+)
 STANDS_OUT_Z = 1.0  # the matching sentence is named where the match is this many std above the candidates' mean
 NAMED_MIN_COS = 0.88  # … and the sentence pair is this close (e5: generic ML sentences pair at 0.80–0.87)
 
