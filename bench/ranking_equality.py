@@ -22,8 +22,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from academichub.rank.radar import index_day, rank_radars_columnar  # noqa: E402
-from ranking_speed import day_sentences, load_papers, make_queries, unit  # noqa: E402
+from academichub.rank.radar import rank_radars_columnar  # noqa: E402
+from ranking_speed import bench_day, day_sentences, load_papers, make_queries, unit  # noqa: E402
 
 TOP_K = 60
 TIE_DECIMALS = 5
@@ -34,7 +34,7 @@ def dump(path: Path, radars: int) -> None:
     papers = load_papers(20_000)
     vectors = unit(rng, len(papers))
     queries = make_queries(papers, radars, rng)
-    day = index_day(papers, vectors, day_sentences(papers, rng))
+    day = bench_day(papers, vectors, day_sentences(papers, rng))
     lists = [
         [[s.paper.id, s.score, [str(r) for r in s.reasons]] for s in ranking]
         for ranking in rank_radars_columnar(day, queries, top_k=TOP_K)

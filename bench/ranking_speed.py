@@ -19,7 +19,7 @@ random unit vectors for the ranking part, since encoding 20k abstracts takes hou
 and ranking cost does not depend on the values. Radars: a title as description and two of its words as
 keywords; every 5th excludes "survey", every 4th follows an author, every 10th has 3 seed papers (their
 title + abstract in BM25's query, random seed and sentence vectors: the aspect re-rank runs), every 20th
-has 👍/👎 papers.
+has 👍/👎 papers. Every third paper of the day is an older paper announced again (recency term).
 
     python bench/ranking_speed.py [--papers 20000] [--radars 1000] [--embed-texts 32]
 """
@@ -46,6 +46,7 @@ from academichub.models import Author, Paper, Radar  # noqa: E402
 from academichub.rank.aspects import SentenceRows  # noqa: E402
 from academichub.rank.radar import (  # noqa: E402
     RANK_THREADS,
+    DayIndex,
     RadarQuery,
     Ranking,
     aspect_candidates,
@@ -132,13 +133,22 @@ def day_sentences(papers: list[Paper], rng: np.random.Generator) -> SentenceRows
     return SentenceRows.of([unit(rng, len(paper_sentences(p.title, p.abstract))) for p in papers], DIM)
 
 
+def bench_day(papers: list[Paper], vectors: np.ndarray, sentences: SentenceRows | None) -> DayIndex:
+    """The day index the runs rank, as on a real arXiv day: every third paper is a replacement (or a later version)
+    of older work, with a staleness between 0 and 1, so the recency term runs as in the product."""
+    day = index_day(papers, vectors, sentences)
+    stale = np.zeros(len(papers), dtype=np.float32)
+    stale[::3] = np.random.default_rng(9).random(len(stale[::3]), dtype=np.float32)
+    return replace(day, staleness=stale)
+
+
 def time_ranking(
     papers: list[Paper], vectors: np.ndarray, queries: list[RadarQuery], sentences: SentenceRows, threads: int
 ) -> tuple[float, list[Ranking]]:
     """Seconds to rank every radar on a freshly indexed day: per-day caches (phrase hits, the classifier's
     factorisation) start cold, as they do once a day in run-daily. Radars with seeds (one in ten) also run the
     aspect re-rank over the day's sentence vectors."""
-    day = index_day(papers, vectors, sentences)
+    day = bench_day(papers, vectors, sentences)
     start = time.perf_counter()
     rankings = rank_radars_columnar(day, queries, top_k=60, threads=threads)
     return time.perf_counter() - start, rankings
@@ -156,7 +166,7 @@ def time_libraries(
         if len(q.seed_vectors) else q
         for q in queries
     ]  # fmt: skip
-    day = index_day(papers, vectors, sentences)
+    day = bench_day(papers, vectors, sentences)
     tracemalloc.start()
     start = time.perf_counter()
     rank_radars_columnar(day, with_libraries, top_k=60)
@@ -228,7 +238,7 @@ def main() -> None:
     rank_s = min(seconds for seconds, _ in runs)
     single_s = min(time_ranking(papers, vectors, queries, sentences, 1)[0] for _ in range(args.repeat))
     read_s, curate_s = time_reading(runs[-1][1], papers, vectors)
-    day = index_day(papers, vectors)
+    day = bench_day(papers, vectors, None)
     candidates_s = best_of(lambda: aspect_candidates(day, queries), args.repeat)
     print(f"day: {len(papers)} papers, {len(queries)} radars, dim {DIM}")
     print(f"bare numpy matmul [{len(queries)}x{DIM}] @ [{DIM}x{len(papers)}]: {matmul_s * 1000:.1f} ms "

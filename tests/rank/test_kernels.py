@@ -21,13 +21,25 @@ def test_z_scores_are_added_to_the_target_rows_and_a_flat_row_adds_nothing() -> 
     total = rng.standard_normal((6, 300)).astype(np.float32)
     before = total.copy()
     targets = np.array([5, 0, 3, 1], dtype=np.int64)
-    mean, std = add_z_scored(source, total, targets, 0.3, 1e-9)
+    mean, std = add_z_scored(source, total, targets, 0.3, 1e-9, np.zeros(0, dtype=np.float32))
     np.testing.assert_allclose(mean, source.astype(np.float64).mean(axis=1), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(std, source.astype(np.float64).std(axis=1), rtol=1e-5, atol=1e-6)
     for i, target in enumerate(targets.tolist()):
         added = 0.3 * source[i] / std[i] if std[i] > 1e-9 else 0.0  # the z-score less its constant
         np.testing.assert_allclose(total[target] - before[target], added, rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(total[[2, 4]], before[[2, 4]])  # rows no source row targets
+
+
+def test_a_shift_is_added_to_every_target_row_flat_or_not() -> None:
+    rng = np.random.default_rng(6)
+    source = rng.standard_normal((3, 200)).astype(np.float32)
+    source[1] = 0.0  # flat: only the shift
+    total = np.zeros((3, 200), dtype=np.float32)
+    shift = -0.5 * rng.random(200).astype(np.float32)
+    _, std = add_z_scored(source, total, np.arange(3, dtype=np.int64), 0.3, 1e-9, shift)
+    for i in range(3):
+        added = 0.3 * source[i] / std[i] if std[i] > 1e-9 else 0.0
+        np.testing.assert_allclose(total[i], added + shift, rtol=1e-5, atol=1e-6)
 
 
 REPO_SRC = Path(__file__).resolve().parents[2] / "src"

@@ -52,14 +52,21 @@ scatter_postings: Callable[..., None] = _compile(_scatter_postings)
 
 
 def _add_z_scored(
-    source: NDArray[np.float32], total: NDArray[np.float32], targets: NDArray[np.int64], weight: float, min_std: float
+    source: NDArray[np.float32],
+    total: NDArray[np.float32],
+    targets: NDArray[np.int64],
+    weight: float,
+    min_std: float,
+    shift: NDArray[np.float32],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Adds weight × (source[i] − mean) / std, less its constant −weight × mean / std, to total[targets[i]] for
-    each row i of `source` (nothing where std ≤ min_std); returns each row's mean and std. Row by row, so a row is
-    still in cache when it is added."""
+    each row i of `source` (nothing where std ≤ min_std), and `shift` (one value per column, or empty for none) to
+    every target row in the same pass; returns each row's mean and std. Row by row, so a row is still in cache
+    when it is added."""
     rows, n = source.shape
     means = np.zeros(rows)
     stds = np.zeros(rows)
+    shifted = len(shift) > 0
     for i in range(rows):
         row = source[i]
         first = 0.0
@@ -70,11 +77,18 @@ def _add_z_scored(
         mean = first / max(n, 1)
         std = np.sqrt(max(second / max(n, 1) - mean * mean, 0.0))
         means[i], stds[i] = mean, std
+        into = total[targets[i]]
         if std > min_std:
             scale = np.float32(weight / std)
-            into = total[targets[i]]
+            if shifted:
+                for c in range(n):
+                    into[c] += scale * row[c] + shift[c]
+            else:
+                for c in range(n):
+                    into[c] += scale * row[c]
+        elif shifted:
             for c in range(n):
-                into[c] += scale * row[c]
+                into[c] += shift[c]
     return means, stds
 
 

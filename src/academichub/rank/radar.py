@@ -67,6 +67,7 @@ LEXICAL_SEED_TERMS = 100  # … of which only the terms weighing most (count × 
 CANDIDATE_MARGIN = 20  # candidates beyond ASPECT_DEPTH given sentence vectors, against rounding between passes
 NEAREST_CHUNK_CELLS = 10_000_000  # seed or 👎 vectors × papers compared at once at most (40 MB of float32)
 MIN_STD = 1e-9  # a signal flatter than this across the day contributes nothing
+_NO_SHIFT = np.zeros(0, dtype=np.float32)
 
 
 def _empty() -> Vectors:
@@ -233,8 +234,6 @@ def _rank_block(
     else:
         total.fill(0.0)
     offset += _add_lexical(day, queries, weights, total, product[len(product) - rows :])
-    if day.staleness is not None and weights.recency:
-        total -= np.float32(weights.recency) * day.staleness  # the same for every radar: new work first
     evidence = _bonuses_and_filters(day, queries, weights, total, desc_stats, seed_cut)
     aspects = _add_aspects(day, queries, weights, total)
     kept = top_columns(total, top_k)
@@ -268,11 +267,14 @@ def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64])
 def _add_lexical(
     day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix, scratch: Matrix
 ) -> NDArray[np.float64]:
-    """BM25 of description + keywords + seed texts for the whole block (into `scratch`), z-scored per radar."""
+    """BM25 of description + keywords + seed texts for the whole block (into `scratch`), z-scored per radar; the
+    recency penalty (the same for every radar: new work first) is subtracted in the same pass over `total`."""
     own = [tokenize(" ".join([q.radar.description, *q.radar.keywords])) for q in queries]
     seeds = [tokenize(" ".join(_lexical_seeds(q))) for q in queries]
     day.bm25.score_block(own, scratch, salient=seeds if any(seeds) else (), keep=LEXICAL_SEED_TERMS)
-    mean, std = add_z_scored(scratch, total, np.arange(len(queries), dtype=np.int64), weights.bm25, MIN_STD)
+    stale = day.staleness if day.staleness is not None and weights.recency else np.zeros(0, dtype=np.float32)
+    targets = np.arange(len(queries), dtype=np.int64)
+    mean, std = add_z_scored(scratch, total, targets, weights.bm25, MIN_STD, np.float32(-weights.recency) * stale)
     return _z_scale(weights.bm25, mean, std)[1]
 
 
@@ -372,7 +374,7 @@ def _add_nearest(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Adds weight × z(best[i]) to total[owners[i]], and to `offset` the constant that leaves out; returns the
     mean and std of each row of `best`."""
-    mean, std = add_z_scored(best, total, np.asarray(owners, dtype=np.int64), weight, MIN_STD)
+    mean, std = add_z_scored(best, total, np.asarray(owners, dtype=np.int64), weight, MIN_STD, _NO_SHIFT)
     offset[owners] += _z_scale(weight, mean, std)[1]
     return mean, std
 
