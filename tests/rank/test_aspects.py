@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from academichub.rank.aspects import SentenceRows, sentence_match
+from academichub.rank.aspects import SentenceRows, add_aspects, sentence_match
 from academichub.rank.embedders import HashingEmbedder
 from academichub.rank.sentences import split_sentences
 
@@ -71,3 +71,43 @@ def test_a_seed_without_sentences_does_not_shift_which_seed_is_named() -> None:
     nothing = np.zeros((0, seed.shape[1]), np.float32)
     match = sentence_match([nothing, empty, seed], SentenceRows.of([paper], seed.shape[1]), np.array([0]))
     assert match.seed.tolist() == [2]  # the third seed, as the caller numbers them
+
+
+def _unit(rng: np.random.Generator, n: int, d: int = 16) -> np.ndarray:
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_the_block_re_rank_equals_matching_each_radar_on_its_own() -> None:
+    """add_aspects ranks a block's radars in one compiled call; per radar it must give what sentence_match and a
+    z-score over the radar's finite candidates give: the same hits, and the same scores added to its row only."""
+    rng = np.random.default_rng(11)
+    day = SentenceRows.of([_unit(rng, int(k)) if k else None for k in rng.integers(0, 6, 300)], 16)
+    total = rng.standard_normal((5, 300)).astype(np.float32)
+    total[1, ::4] = -np.inf  # filtered papers are not matched
+    rows = [0, 1, 3, 4]
+    seeds = [
+        [_unit(rng, 3), _unit(rng, 5)],
+        [np.zeros((0, 16), np.float32), _unit(rng, 4)],  # a seed without sentences: the other one is named
+        [_unit(rng, 1)],
+        [_unit(rng, 2), _unit(rng, 2), _unit(rng, 6)],
+    ]
+    leading = [rng.permutation(300)[:40] for _ in rows]
+    leading[2] = leading[2][:1]  # one candidate: no spread, nothing added
+    before = total.copy()
+    hits = add_aspects(total, rows, leading, seeds, day, 0.5)
+    np.testing.assert_array_equal(total[2], before[2])  # not a seeded row
+    for r, candidates, radar, got in zip(rows, leading, seeds, hits, strict=True):
+        papers = np.sort(candidates[np.isfinite(before[r][candidates])])
+        want = sentence_match(radar, day, papers)
+        assert got.papers.tolist() == papers.tolist()
+        np.testing.assert_allclose(got.match.score, want.score, rtol=1e-5)
+        assert got.match.seed.tolist() == want.seed.tolist() and got.match.sentence.tolist() == want.sentence.tolist()
+        expected = before[r].copy()
+        valid = np.isfinite(want.score)
+        if valid.sum() > 1:
+            z = (want.score[valid] - want.score[valid].mean()) / want.score[valid].std()
+            expected[papers[valid]] += (0.5 * z).astype(np.float32)
+            np.testing.assert_allclose(got.z[valid], z, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(total[r], expected, rtol=1e-5, atol=1e-5)
+    assert set(hits[1].match.seed[np.isfinite(hits[1].match.score)].tolist()) == {1}  # the seed with sentences

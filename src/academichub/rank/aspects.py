@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.rank.kernels import match_sentences
+from academichub.rank.kernels import aspect_block, match_sentences
 
 Matrix = NDArray[np.float32]
 
@@ -116,20 +116,37 @@ class AspectHits:
 
 
 def add_aspects(
-    row: NDArray[np.float32], leading: NDArray[np.intp], seeds: Sequence[Matrix], day: SentenceRows, weight: float
-) -> AspectHits:
-    """Adds weight × z(aspect match) to the radar's `leading` candidates in `row` (its ASPECT_DEPTH best finite
-    scores, z over those candidates); papers further down keep their scores."""
-    papers = np.sort(leading[np.isfinite(row[leading])])
-    if not len(papers) or not any(len(s) for s in seeds):
-        return AspectHits(papers[:0], np.zeros(0), sentence_match((), day, papers[:0]))
-    match = sentence_match(seeds, day, papers)
-    valid = np.isfinite(match.score)
-    z = np.full(len(papers), np.nan)
-    if valid.sum() > 1:
-        values = match.score[valid]
-        std = float(values.std())
-        if std > 1e-9:
-            z[valid] = (values - values.mean()) / std
-            row[papers[valid]] += (weight * z[valid]).astype(np.float32)
-    return AspectHits(papers, z, match)
+    total: Matrix,
+    rows: Sequence[int],
+    leading: Sequence[NDArray[np.intp]],
+    seeds: Sequence[Sequence[Matrix]],
+    day: SentenceRows,
+    weight: float,
+) -> list[AspectHits]:
+    """For each seeded radar i of a block (row rows[i] of `total`, seeds[i] its seeds' sentence vectors): adds
+    weight × z(aspect match) to its `leading[i]` candidates still finite in its row (its ASPECT_DEPTH best scores;
+    z over those candidates); papers further down keep their scores. One compiled call for the whole block
+    (rank.kernels), so the radars' many small matches do not each take the GIL."""
+    width = max((len(c) for c in leading), default=0)
+    padded = np.zeros((len(leading), width), dtype=np.int64)
+    for i, candidates in enumerate(leading):
+        padded[i, : len(candidates)] = candidates
+    found = np.array([len(c) for c in leading], dtype=np.int64)
+    listed = [(i, k, m) for i, radar in enumerate(seeds) for k, m in enumerate(radar) if len(m)]
+    radar_seeds = np.searchsorted([i for i, _, _ in listed], np.arange(len(seeds) + 1)).astype(np.int64)
+    seed_start = np.zeros(len(listed) + 1, dtype=np.int64)
+    np.cumsum([len(m) for _, _, m in listed], out=seed_start[1:])
+    dim = day.vectors.shape[1]
+    vectors = np.vstack([m for _, _, m in listed]).astype(np.float32) if listed else np.zeros((0, dim), np.float32)
+    count, papers, score, z, which, sentence, cosine = aspect_block(
+        total, np.asarray(rows, dtype=np.int64), padded, found, vectors, seed_start, radar_seeds,
+        np.array([k for _, k, _ in listed], dtype=np.int64), day.vectors, day.start.astype(np.int64), weight,
+    )  # fmt: skip
+    return [
+        AspectHits(
+            papers[i, :c].astype(np.intp),
+            z[i, :c],
+            SentenceMatch(score[i, :c], which[i, :c].astype(np.intp), sentence[i, :c].astype(np.intp), cosine[i, :c]),
+        )
+        for i, c in enumerate(count.tolist())
+    ]

@@ -255,3 +255,95 @@ def _fill_rows(total: NDArray[np.float32], starts: NDArray[np.int64], hits: NDAr
 
 
 fill_rows: Callable[..., None] = _compile(_fill_rows)
+
+
+def _aspect_block(
+    total: NDArray[np.float32],
+    rows: NDArray[np.int64],
+    leading: NDArray[np.int64],
+    found: NDArray[np.int64],
+    seed_vectors: NDArray[np.float32],
+    seed_start: NDArray[np.int64],
+    radar_seeds: NDArray[np.int64],
+    seed_index: NDArray[np.int64],
+    day_vectors: NDArray[np.float32],
+    day_start: NDArray[np.int64],
+    weight: float,
+) -> tuple[NDArray[Any], ...]:
+    """The aspect re-rank (rank.aspects) of a block's seeded radars in one call. Radar i scores row rows[i] of
+    `total`; its candidates are leading[i, :found[i]] (those still finite are matched); its seeds are
+    radar_seeds[i]:radar_seeds[i + 1] of the seed list, seed s owning seed_vectors[seed_start[s]:seed_start[s + 1]]
+    and being the radar's seed_index[s]-th (seeds without sentences are left out of the list); paper p owns
+    day_vectors[day_start[p]:day_start[p + 1]]. Adds weight × z of the match (z over the radar's matched
+    candidates) to `total`; returns per radar, padded to leading's width: how many candidates, the candidates
+    ascending, the match (NaN: a side without sentences) and its z (NaN where not computed), and for each
+    candidate which of the radar's seeds matched best (-1: none), the paper's sentence closest to it (-1: none)
+    and how close."""
+    radars, depth = leading.shape
+    dim = day_vectors.shape[1]
+    count = np.zeros(radars, dtype=np.int64)
+    papers = np.zeros((radars, depth), dtype=np.int64)
+    score = np.full((radars, depth), np.nan)
+    z = np.full((radars, depth), np.nan)
+    which = np.full((radars, depth), -1, dtype=np.int64)
+    sentence = np.full((radars, depth), -1, dtype=np.int64)
+    cosine = np.zeros((radars, depth), dtype=np.float32)
+    for i in range(radars):
+        row = total[rows[i]]
+        held = 0
+        for j in range(found[i]):
+            if np.isfinite(row[leading[i, j]]):
+                papers[i, held] = leading[i, j]
+                held += 1
+        count[i] = held
+        first_seed, last_seed = radar_seeds[i], radar_seeds[i + 1]
+        if held == 0 or first_seed == last_seed:
+            continue
+        papers[i, :held] = np.sort(papers[i, :held])
+        present = np.zeros(held, dtype=np.int64)  # positions (in papers[i]) of candidates with sentences
+        sizes = 0
+        kept = 0
+        for j in range(held):
+            p = papers[i, j]
+            if day_start[p + 1] > day_start[p]:
+                present[kept] = j
+                kept += 1
+                sizes += day_start[p + 1] - day_start[p]
+        if kept == 0:
+            continue
+        gathered = np.empty((sizes, dim), dtype=np.float32)
+        paper_start = np.zeros(kept + 1, dtype=np.int64)
+        at = 0
+        for k in range(kept):
+            p = papers[i, present[k]]
+            for s in range(day_start[p], day_start[p + 1]):
+                gathered[at] = day_vectors[s]
+                at += 1
+            paper_start[k + 1] = at
+        first_row, last_row = seed_start[first_seed], seed_start[last_seed]
+        seeds_t = np.ascontiguousarray(seed_vectors[first_row:last_row].T)
+        local_start = seed_start[first_seed : last_seed + 1] - first_row
+        sims = np.dot(gathered, seeds_t)  # [candidate sentences, the radar's seed sentences]
+        best, seed, closest_sentence, closest = match_sentences(sims, paper_start, local_start)
+        for k in range(kept):
+            j = present[k]
+            score[i, j], which[i, j] = best[k], seed_index[first_seed + seed[k]]
+            sentence[i, j], cosine[i, j] = closest_sentence[k], closest[k]
+        if kept > 1:
+            mean = 0.0
+            for k in range(kept):
+                mean += best[k]
+            mean /= kept
+            spread = 0.0
+            for k in range(kept):
+                spread += (best[k] - mean) ** 2
+            std = np.sqrt(spread / kept)
+            if std > 1e-9:
+                for k in range(kept):
+                    j = present[k]
+                    z[i, j] = (best[k] - mean) / std
+                    row[papers[i, j]] += np.float32(weight * z[i, j])
+    return count, papers, score, z, which, sentence, cosine
+
+
+aspect_block: Callable[..., tuple[NDArray[Any], ...]] = _compile(_aspect_block)

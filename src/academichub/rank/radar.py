@@ -252,9 +252,11 @@ def _add_aspects(
     if not seeded:
         return out
     leading = top_columns(total[seeded], ASPECT_DEPTH)
+    seeds = [queries[r].seed_sentences for r in seeded]
     with one_blas_thread():  # many small products: a second BLAS thread only adds contention
-        for r, candidates in zip(seeded, leading, strict=True):
-            out[r] = add_aspects(total[r], candidates, queries[r].seed_sentences, day.sentences, weights.aspects)
+        hits = add_aspects(total, seeded, leading, seeds, day.sentences, weights.aspects)
+    for r, found in zip(seeded, hits, strict=True):
+        out[r] = found
     return out
 
 
