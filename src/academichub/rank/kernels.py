@@ -16,16 +16,19 @@ from numpy.typing import NDArray
 log = logging.getLogger(__name__)
 
 
-def _compile(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _compile(fn: Callable[..., Any], *, reassociate: bool = False) -> Callable[..., Any]:
     """`fn` compiled on first call, cached on disk beside this module or in the user's cache directory; compiled
-    afresh in each process where neither is writable (a read-only install run by a user without a home)."""
+    afresh in each process where neither is writable (a read-only install run by a user without a home).
+    `reassociate` lets float sums be reordered, so a dot-product loop runs on SIMD lanes (its last bits may then
+    differ from a sequential sum, as BLAS's do)."""
+    options: dict[str, Any] = {"fastmath": {"reassoc"}} if reassociate else {}
     try:
-        return numba.njit(nogil=True, cache=True)(fn)  # type: ignore[no-any-return]
+        return numba.njit(nogil=True, cache=True, **options)(fn)  # type: ignore[no-any-return]
     except RuntimeError as error:
         if "cannot cache" not in str(error):
             raise
         log.info("no writable place for numba's cache (%s): the ranking's loops compile in each process", error)
-        return numba.njit(nogil=True)(fn)  # type: ignore[no-any-return]
+        return numba.njit(nogil=True, **options)(fn)  # type: ignore[no-any-return]
 
 
 def _scatter_postings(
@@ -347,3 +350,57 @@ def _aspect_block(
 
 
 aspect_block: Callable[..., tuple[NDArray[Any], ...]] = _compile(_aspect_block)
+
+
+def _nearest_of_kept(
+    vectors: NDArray[np.float32],
+    kept: NDArray[np.int64],
+    kept_start: NDArray[np.int64],
+    sets: NDArray[np.float32],
+    set_start: NDArray[np.int64],
+) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    """For each radar i, kept papers kept[kept_start[i]:kept_start[i + 1]] (rows of `vectors`) and its vector set
+    sets[set_start[i]:set_start[i + 1]]: each kept paper's largest dot product with the set and which set row gave
+    it (the first on a tie); NaN and -1 where the radar's set is empty. Sums in float32, on SIMD lanes as BLAS's."""
+    best = np.full(len(kept), np.nan, dtype=np.float32)
+    which = np.full(len(kept), -1, dtype=np.int64)
+    dim = vectors.shape[1]
+    for i in range(len(kept_start) - 1):
+        for j in range(kept_start[i], kept_start[i + 1]):
+            paper = vectors[kept[j]]
+            for s in range(set_start[i], set_start[i + 1]):
+                row = sets[s]
+                dot = np.float32(0.0)
+                for c in range(dim):
+                    dot += paper[c] * row[c]
+                if which[j] < 0 or dot > best[j]:
+                    best[j], which[j] = dot, s - set_start[i]
+    return best, which
+
+
+nearest_of_kept: Callable[..., tuple[NDArray[np.float32], NDArray[np.int64]]] = _compile(
+    _nearest_of_kept, reassociate=True
+)
+
+
+def _kept_in_sets(
+    kept: NDArray[np.int64],
+    kept_start: NDArray[np.int64],
+    hits: NDArray[np.int64],
+    hit_start: NDArray[np.int64],
+    owner: NDArray[np.int64],
+    out_start: NDArray[np.int64],
+) -> NDArray[np.bool_]:
+    """For each index set s (hits[hit_start[s]:hit_start[s + 1]], ascending) of radar owner[s]: whether each of
+    that radar's kept papers is in it, written from out_start[s] on in kept order."""
+    out = np.zeros(out_start[-1], dtype=np.bool_)
+    for s in range(len(owner)):
+        lo, hi = hit_start[s], hit_start[s + 1]
+        first = kept_start[owner[s]]
+        for j in range(first, kept_start[owner[s] + 1]):
+            at = lo + np.searchsorted(hits[lo:hi], kept[j])
+            out[out_start[s] + j - first] = at < hi and hits[at] == kept[j]
+    return out
+
+
+kept_in_sets: Callable[..., NDArray[np.bool_]] = _compile(_kept_in_sets)

@@ -237,7 +237,8 @@ def _rank_block(
     evidence = _bonuses_and_filters(day, queries, weights, total, desc_stats, seed_cut)
     aspects = _add_aspects(day, queries, weights, total)
     kept = top_columns(total, top_k)
-    return [_ranking(day, evidence[r], total[r], float(offset[r]), kept[r], aspects[r]) for r in range(rows)]
+    codes = reason_codes(evidence, kept, day.vectors)
+    return [_ranking(day, evidence[r], total[r], float(offset[r]), kept[r], codes[r], aspects[r]) for r in range(rows)]
 
 
 def _add_aspects(
@@ -444,11 +445,15 @@ def _evidence(
 
 
 def _ranking(
-    day: DayIndex, ev: Evidence, row: Matrix, offset: float, kept: NDArray[np.intp], aspects: AspectHits | None
+    day: DayIndex,
+    ev: Evidence,
+    row: Matrix,
+    offset: float,
+    kept: NDArray[np.intp],
+    codes: ReasonCodes,
+    aspects: AspectHits | None,
 ) -> Ranking:
     scores = row[kept].astype(np.float64) + offset
-    kept_vectors = day.vectors[kept] if day.vectors.shape[1] > 0 else None
-    codes = reason_codes(ev, kept, kept_vectors)
     if aspects is not None:
         codes = replace(codes, aspect_sentence=aspects.named(kept, len(ev.seed_titles)))
     return Ranking(day.papers, kept, scores, ev, codes)

@@ -1,19 +1,21 @@
 """Why each kept paper was picked. Pure.
 
-`reason_codes` settles, for all of a radar's kept papers at once, which reasons apply and their figures
-(description / nearest seed / 👍 similarity, matched keywords, followed author) as arrays; `reasons_at` turns
-one paper's codes into the Reason texts shown beside it, only when that paper is read.
+`reason_codes` settles, for all the kept papers of a block of radars at once, which reasons apply and their
+figures (description / nearest seed / 👍 similarity, matched keywords, followed author) as arrays; `reasons_at`
+turns one paper's codes into the Reason texts shown beside it, only when that paper is read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from academichub.models import Paper, Radar, Reason
+from academichub.rank.kernels import kept_in_sets, nearest_of_kept
 from academichub.rank.matching import author_key
 from academichub.rank.sentences import paper_sentences
 
@@ -52,25 +54,92 @@ class ReasonCodes:
     aspect_sentence: NDArray[np.intp] | None = None  # [kept, 2]: (seed, paper sentence) that matched; -1: none
 
 
-def reason_codes(ev: Evidence, kept: NDArray[np.intp], kept_vectors: NDArray[np.float32] | None) -> ReasonCodes:
-    """The reason codes of the kept papers; `kept_vectors` are their rows of day.vectors (None: no vectors)."""
-    description = seed = which = liked = None
-    if kept_vectors is not None:
-        description = _description(ev, kept_vectors)
-        seed, which = _seed(ev, kept_vectors)
-        liked = _liked(ev, kept_vectors)
-    mean, std = ev.description_mean_std
-    return ReasonCodes(
-        description=description,
-        description_named=_at_least(description, mean + STANDS_OUT_Z * std),
-        seed=seed,
-        seed_which=which,
-        seed_named=_seed_named(seed, which, len(ev.seed_titles), ev.seed_cut),
-        liked=liked,
-        liked_named=_at_least(liked, NEAR_SEED_MIN_COS),
-        keywords=_keywords(ev, kept),
-        author=_member(kept, ev.authors) if len(ev.authors) else None,
-    )
+Nearest = tuple[NDArray[np.float32] | None, NDArray[np.int64] | None]  # per kept paper: similarity, which set row
+_NOT_COMPARED: Nearest = (None, None)  # the day has no vectors
+
+
+def reason_codes(
+    evidence: Sequence[Evidence], kept: Sequence[NDArray[np.intp]], vectors: NDArray[np.float32]
+) -> list[ReasonCodes]:
+    """The reason codes of a block of radars' kept papers (kept[i]: radar i's, day indices in rank order), settled
+    for the whole block in a few compiled calls (rank.kernels); `vectors` are the day's (no columns: none)."""
+    start = np.zeros(len(kept) + 1, dtype=np.int64)
+    np.cumsum([len(k) for k in kept], out=start[1:])
+    flat = np.concatenate(kept).astype(np.int64) if len(kept) else np.zeros(0, dtype=np.int64)
+    described: Nearest = _NOT_COMPARED
+    seeded: Nearest = _NOT_COMPARED
+    liked: Nearest = _NOT_COMPARED
+    if vectors.shape[1]:
+        described = _nearest(vectors, flat, start, [_description_set(ev) for ev in evidence])
+        seeded = _nearest(vectors, flat, start, [ev.seed_vectors if len(ev.seed_titles) else None for ev in evidence])
+        liked = _nearest(vectors, flat, start, [ev.liked_vectors for ev in evidence])
+    keywords = _kept_in(flat, start, [list(ev.keywords.values()) for ev in evidence])
+    authors = _kept_in(flat, start, [[ev.authors] if len(ev.authors) else [] for ev in evidence])
+    out = []
+    for i, ev in enumerate(evidence):
+        lo, hi = int(start[i]), int(start[i + 1])
+        has_description = ev.description_vector is not None and ev.description_mean_std[1] > 0
+        description = _part(described[0], lo, hi, has_description)
+        seed = _part(seeded[0], lo, hi, len(ev.seed_vectors) > 0 and len(ev.seed_titles) > 0)
+        which = _part(seeded[1], lo, hi, seed is not None)
+        near = _part(liked[0], lo, hi, len(ev.liked_vectors) > 0)
+        mean, std = ev.description_mean_std
+        out.append(
+            ReasonCodes(
+                description=description,
+                description_named=_at_least(description, mean + STANDS_OUT_Z * std),
+                seed=seed,
+                seed_which=which,
+                seed_named=_seed_named(seed, which, len(ev.seed_titles), ev.seed_cut),
+                liked=near,
+                liked_named=_at_least(near, NEAR_SEED_MIN_COS),
+                keywords=keywords[i].T if ev.keywords else None,
+                author=authors[i][0] if len(ev.authors) else None,
+            )
+        )
+    return out
+
+
+def _description_set(ev: Evidence) -> NDArray[np.float32] | None:
+    return None if ev.description_vector is None else ev.description_vector.reshape(1, -1)
+
+
+def _nearest(
+    vectors: NDArray[np.float32],
+    flat: NDArray[np.int64],
+    start: NDArray[np.int64],
+    sets: Sequence[NDArray[np.float32] | None],
+) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    """Per kept paper, the largest similarity to its radar's set (None or empty: NaN) and which set row gave it."""
+    parts = [s for s in sets if s is not None and len(s)]
+    if not parts:
+        return np.full(len(flat), np.nan, dtype=np.float32), np.full(len(flat), -1, dtype=np.int64)
+    set_start = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum([0 if s is None else len(s) for s in sets], out=set_start[1:])
+    return nearest_of_kept(vectors, flat, start, np.vstack(parts).astype(np.float32, copy=False), set_start)
+
+
+def _kept_in(
+    flat: NDArray[np.int64], start: NDArray[np.int64], sets: Sequence[Sequence[NDArray[np.intp]]]
+) -> list[NDArray[np.bool_]]:
+    """Per radar, [its sets, its kept papers]: whether each kept paper is in each of its (ascending) index sets."""
+    owner = np.repeat(np.arange(len(sets), dtype=np.int64), [len(s) for s in sets])
+    listed = [h for radar in sets for h in radar]
+    hit_start = np.zeros(len(listed) + 1, dtype=np.int64)
+    np.cumsum([len(h) for h in listed], out=hit_start[1:])
+    hits = np.concatenate(listed).astype(np.int64) if listed else np.zeros(0, dtype=np.int64)
+    out_start = np.zeros(len(listed) + 1, dtype=np.int64)
+    np.cumsum(start[owner + 1] - start[owner], out=out_start[1:])
+    member = kept_in_sets(flat, start, hits, hit_start, owner, out_start)
+    first = np.searchsorted(owner, np.arange(len(sets) + 1))
+    return [
+        member[out_start[first[i]] : out_start[first[i + 1]]].reshape(len(sets[i]), int(start[i + 1] - start[i]))
+        for i in range(len(sets))
+    ]
+
+
+def _part(values: NDArray[Any] | None, lo: int, hi: int, applies: bool) -> NDArray[Any] | None:
+    return values[lo:hi] if applies and values is not None else None
 
 
 def _at_least(sims: NDArray[np.float32] | None, cut: float) -> NDArray[np.bool_] | None:
@@ -85,43 +154,6 @@ def _seed_named(
     e5 most abstracts sit above 0.80 of any seed, so the absolute bar alone named a seed for every pick)."""
     near = _at_least(seed, max(NEAR_SEED_MIN_COS, cut))
     return None if near is None or which is None else near & (which < titles)
-
-
-def _description(ev: Evidence, kept_vectors: NDArray[np.float32]) -> NDArray[np.float32] | None:
-    if ev.description_vector is None or ev.description_mean_std[1] <= 0:
-        return None
-    sims: NDArray[np.float32] = kept_vectors @ ev.description_vector
-    return sims
-
-
-def _seed(
-    ev: Evidence, kept_vectors: NDArray[np.float32]
-) -> tuple[NDArray[np.float32] | None, NDArray[np.intp] | None]:
-    if not len(ev.seed_vectors) or not len(ev.seed_titles):
-        return None, None
-    sims = ev.seed_vectors @ kept_vectors.T  # [seeds, kept]
-    return sims.max(axis=0), sims.argmax(axis=0)
-
-
-def _liked(ev: Evidence, kept_vectors: NDArray[np.float32]) -> NDArray[np.float32] | None:
-    if not len(ev.liked_vectors):
-        return None
-    best: NDArray[np.float32] = (ev.liked_vectors @ kept_vectors.T).max(axis=0)
-    return best
-
-
-def _member(kept: NDArray[np.intp], hits: NDArray[np.intp]) -> NDArray[np.bool_]:
-    if not len(hits):
-        return np.zeros(len(kept), dtype=bool)
-    pos = np.minimum(np.searchsorted(hits, kept), len(hits) - 1)
-    found: NDArray[np.bool_] = hits[pos] == kept
-    return found
-
-
-def _keywords(ev: Evidence, kept: NDArray[np.intp]) -> NDArray[np.bool_] | None:
-    if not ev.keywords:
-        return None
-    return np.stack([_member(kept, hits) for hits in ev.keywords.values()], axis=1)
 
 
 def reasons_at(ev: Evidence, codes: ReasonCodes, j: int, paper: Paper) -> tuple[Reason, ...]:
