@@ -1,3 +1,8 @@
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from academichub.rank.text import cjk_bigrams, tokenize
 
 
@@ -28,3 +33,8 @@ def test_single_cjk_character_is_its_own_token_and_full_width_letters_are_folded
 def test_empty_and_punctuation_only_text_give_no_tokens() -> None:
     assert tokenize("") == []
     assert tokenize(" ,.;— 。、") == []
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_ascii_text_splits_exactly_as_the_word_regex_finds(text: str) -> None:
+    assert tokenize(text, stop_words=frozenset()) == re.findall(r"[a-z0-9]+", text.lower())

@@ -11,6 +11,9 @@ import unicodedata
 from collections.abc import Iterable
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+# Every other ASCII character → space: in lower-cased ASCII text, split() then yields exactly the [a-z0-9]+ runs,
+# about three times faster than the regex (a radar's seed abstracts are tokenised at every ranking).
+_ASCII_GAPS = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).islower() or chr(c).isdigit())})
 # CJK Unified Ideographs (+ ext. A, compatibility), Hiragana/Katakana, Hangul syllables.
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+")
 
@@ -44,10 +47,15 @@ def cjk_bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def _ascii_words(text: str) -> list[str]:
+    """The [a-z0-9]+ runs of lower-cased ASCII `text`, in order."""
+    return text.lower().translate(_ASCII_GAPS).split()
+
+
 def tokenize(text: str, *, stop_words: frozenset[str] = ENGLISH_STOP_WORDS) -> list[str]:
     """Lexical tokens of `text` in order: [a-z0-9]+ words (lowercased, NFKC, stop words dropped) and CJK bigrams."""
-    if text.isascii():  # NFKC is the identity and there are no CJK runs: one regex pass
-        return [w for w in _ASCII_WORD.findall(text.lower()) if w not in stop_words]
+    if text.isascii():  # NFKC is the identity and there are no CJK runs
+        return [w for w in _ascii_words(text) if w not in stop_words]
     norm = unicodedata.normalize("NFKC", text).lower()
     tokens: list[str] = []
     pos = 0
@@ -66,5 +74,5 @@ def tokenize_all(texts: Iterable[str]) -> list[list[str]]:
 
 def tokenize_split(text: str) -> tuple[list[str], frozenset[str]]:
     """`tokenize(text)` and, from the same pass, the stop words the text contains (for phrase lookups)."""
-    words = _ASCII_WORD.findall(text.lower()) if text.isascii() else tokenize(text, stop_words=frozenset())
+    words = _ascii_words(text) if text.isascii() else tokenize(text, stop_words=frozenset())
     return [w for w in words if w not in ENGLISH_STOP_WORDS], ENGLISH_STOP_WORDS.intersection(words)
