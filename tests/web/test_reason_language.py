@@ -17,8 +17,9 @@ from web_demo_site import sign_up
 KINDS = ["description", "seed", "aspect", "classifier", "keyword", "author", "category"]
 
 
-def every_kind_of_reason() -> tuple[Reason, ...]:
-    """One pick that earns every kind of reason, written by the ranker's own reasons_at."""
+def every_kind_of_reason(*, seed_named: bool = True) -> tuple[Reason, ...]:
+    """One pick that earns every kind of reason (but the seed's, without `seed_named`), written by the ranker's own
+    reasons_at."""
     radar = Radar(
         name="r", keywords=("graph networks", "proteins"), authors=("Ada Lovelace",), watch=("q-bio.BM", "cs.LG")
     )
@@ -36,7 +37,8 @@ def every_kind_of_reason() -> tuple[Reason, ...]:
     named = np.array([True])
     codes = ReasonCodes(
         description=np.array([0.83], np.float32), description_named=named, seed=np.array([0.91], np.float32),
-        seed_which=np.array([0]), seed_named=named, liked=np.array([0.87], np.float32), liked_named=named,
+        seed_which=np.array([0]), seed_named=np.array([seed_named]), liked=np.array([0.87], np.float32),
+        liked_named=named,
         keywords=np.array([[True, True]]), author=named, aspect_sentence=np.array([[0, 1]]),
     )  # fmt: skip
     return reasons_at(evidence, codes, 0, paper)
@@ -57,6 +59,24 @@ def test_every_kind_reads_in_english_as_the_ranker_wrote_it_and_in_chinese_other
     assert {r.kind: r.text for r in reasons}["keyword"] == "matches “graph networks”, “proteins”"
     assert by_kind["author"] == "作者 Ada Lovelace（已关注）"
     assert by_kind["description"] == "与您的描述相近（0.83）"
+
+
+def test_a_sentence_matching_the_seed_just_named_does_not_repeat_its_title() -> None:
+    english, chinese = translator("en"), translator("zh")
+    named = {r.kind: r for r in every_kind_of_reason()}
+    assert named["aspect"].text == "“It predicts folded structure.” is close to one of that seed's sentences"
+    assert reason_text(english, named["aspect"]) == named["aspect"].text
+    assert reason_text(chinese, named["aspect"]) == "“It predicts folded structure.”与该种子论文中的一句相近"
+    alone = {r.kind: r for r in every_kind_of_reason(seed_named=False)}
+    assert "seed" not in alone  # the whole abstract is not close enough: the sentence names the seed itself
+    assert (
+        alone["aspect"].text
+        == "“It predicts folded structure.” is close to a sentence of your seed “AlphaFold explained”"
+    )
+    assert (
+        reason_text(chinese, alone["aspect"])
+        == "“It predicts folded structure.”与您的种子论文“AlphaFold explained”中的一句相近"
+    )
 
 
 def test_a_reason_saved_without_its_values_still_reads_as_its_text() -> None:

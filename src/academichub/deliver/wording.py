@@ -29,6 +29,7 @@ WORDING: dict[str, dict[str, str]] = {
         "reason_description": "close to your description ({similarity})",
         "reason_seed": "like your seed paper “{title}”",
         "reason_aspect": "“{sentence}” is close to a sentence of your seed “{title}”",
+        "reason_aspect_same_seed": "“{sentence}” is close to one of that seed's sentences",
         "reason_classifier": "learned from your 👍 (similarity {similarity})",
         "reason_keyword": "matches {keywords}",
         "reason_author": "by {names} (followed)",
@@ -62,6 +63,7 @@ WORDING: dict[str, dict[str, str]] = {
         "reason_description": "与您的描述相近（{similarity}）",
         "reason_seed": "与您的种子论文“{title}”相似",
         "reason_aspect": "“{sentence}”与您的种子论文“{title}”中的一句相近",
+        "reason_aspect_same_seed": "“{sentence}”与该种子论文中的一句相近",
         "reason_classifier": "从您的 👍 中学到（相似度 {similarity}）",
         "reason_keyword": "匹配关键词 {keywords}",
         "reason_author": "作者 {names}（已关注）",
@@ -123,6 +125,8 @@ def reason_text(t: Translate, reason: Reason) -> str:
     if not reason.values or key not in WORDING["en"]:
         return reason.text
     values = dict(reason.values)
+    if values.get("same_seed") == "yes":  # after the seed reason naming the same seed (rank.reasons)
+        key += "_same_seed"
     joiner = t("digest_list_joiner")
     for name, joined in LISTS_JOINED.items():
         if name in values and joiner != ", ":

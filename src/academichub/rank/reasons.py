@@ -163,9 +163,11 @@ def reasons_at(ev: Evidence, codes: ReasonCodes, j: int, paper: Paper) -> tuple[
     if codes.description_named is not None and codes.description is not None and codes.description_named[j]:
         s = float(codes.description[j])
         out.append(Reason("description", f"close to your description ({s:.2f})", s, (("similarity", f"{s:.2f}"),)))
+    named_seed = -1  # the seed named as a whole, if any
     if codes.seed_named is not None and codes.seed is not None and codes.seed_which is not None and codes.seed_named[j]:
         s = float(codes.seed[j])
-        title = ev.seed_titles[int(codes.seed_which[j])]
+        named_seed = int(codes.seed_which[j])
+        title = ev.seed_titles[named_seed]
         out.append(Reason("seed", f"like your seed paper “{title}”", s, (("title", title),)))
     if codes.aspect_sentence is not None and codes.aspect_sentence[j, 1] >= 0:
         seed, which = codes.aspect_sentence[j].tolist()
@@ -173,8 +175,13 @@ def reasons_at(ev: Evidence, codes: ReasonCodes, j: int, paper: Paper) -> tuple[
         if which < len(sentences):
             title = ev.seed_titles[seed]
             said = _clip(sentences[which])
-            text = f"“{said}” is close to a sentence of your seed “{title}”"
-            out.append(Reason("aspect", text, values=(("sentence", said), ("title", title))))
+            if seed == named_seed:  # the reason before names it: its long title is not repeated
+                text = f"“{said}” is close to one of that seed's sentences"
+                values: tuple[tuple[str, str], ...] = (("sentence", said), ("title", title), ("same_seed", "yes"))
+            else:
+                text = f"“{said}” is close to a sentence of your seed “{title}”"
+                values = (("sentence", said), ("title", title))
+            out.append(Reason("aspect", text, values=values))
     if codes.liked_named is not None and codes.liked is not None and codes.liked_named[j]:
         s = float(codes.liked[j])
         out.append(Reason("classifier", f"learned from your 👍 (similarity {s:.2f})", s, (("similarity", f"{s:.2f}"),)))
