@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.rank.kernels import aspect_block, match_sentences
+from academichub.rank.kernels import aspect_candidates, aspect_matches, match_sentences
 
 Matrix = NDArray[np.float32]
 
@@ -125,22 +126,26 @@ def add_aspects(
 ) -> list[AspectHits]:
     """For each seeded radar i of a block (row rows[i] of `total`, seeds[i] its seeds' sentence vectors): adds
     weight × z(aspect match) to its `leading[i]` candidates still finite in its row (its ASPECT_DEPTH best scores;
-    z over those candidates); papers further down keep their scores. One compiled call for the whole block
-    (rank.kernels), so the radars' many small matches do not each take the GIL."""
+    z over those candidates); papers further down keep their scores. Candidates and their sentences are gathered,
+    and matched, for the whole block in two compiled calls (rank.kernels), with one BLAS product a radar between:
+    the radars' many small steps do not each take the GIL."""
     width = max((len(c) for c in leading), default=0)
     padded = np.zeros((len(leading), width), dtype=np.int64)
     for i, candidates in enumerate(leading):
         padded[i, : len(candidates)] = candidates
     found = np.array([len(c) for c in leading], dtype=np.int64)
+    radar_rows = np.asarray(rows, dtype=np.int64)
+    count, papers, kept, present, sentence_start, starts, gathered = aspect_candidates(
+        total, radar_rows, padded, found, day.vectors, day.start.astype(np.int64)
+    )
     listed = [(i, k, m) for i, radar in enumerate(seeds) for k, m in enumerate(radar) if len(m)]
     radar_seeds = np.searchsorted([i for i, _, _ in listed], np.arange(len(seeds) + 1)).astype(np.int64)
     seed_start = np.zeros(len(listed) + 1, dtype=np.int64)
     np.cumsum([len(m) for _, _, m in listed], out=seed_start[1:])
-    dim = day.vectors.shape[1]
-    vectors = np.vstack([m for _, _, m in listed]).astype(np.float32) if listed else np.zeros((0, dim), np.float32)
-    count, papers, score, z, which, sentence, cosine = aspect_block(
-        total, np.asarray(rows, dtype=np.int64), padded, found, vectors, seed_start, radar_seeds,
-        np.array([k for _, k, _ in listed], dtype=np.int64), day.vectors, day.start.astype(np.int64), weight,
+    sims, sims_start = _products(gathered, starts, [[m for _, _, m in listed[a:b]] for a, b in pairwise(radar_seeds)])
+    score, z, which, sentence, cosine = aspect_matches(
+        total, radar_rows, papers, kept, present, sentence_start, sims, sims_start, seed_start, radar_seeds,
+        np.array([k for _, k, _ in listed], dtype=np.int64), weight,
     )  # fmt: skip
     return [
         AspectHits(
@@ -150,3 +155,18 @@ def add_aspects(
         )
         for i, c in enumerate(count.tolist())
     ]
+
+
+def _products(
+    gathered: Matrix, starts: NDArray[np.int64], seeds: Sequence[Sequence[Matrix]]
+) -> tuple[Matrix, NDArray[np.int64]]:
+    """Radar i's [candidate sentences, seed sentences] similarities, one BLAS product a radar (the GIL released),
+    flattened radar after radar: (values, where each radar's start)."""
+    parts = [
+        (gathered[starts[i] : starts[i + 1]] @ np.vstack(radar).T).ravel() if radar else np.zeros(0, np.float32)
+        for i, radar in enumerate(seeds)
+    ]
+    where = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in parts], out=where[1:])
+    flat = np.concatenate(parts).astype(np.float32, copy=False) if parts else np.zeros(0, np.float32)
+    return flat, where

@@ -260,37 +260,27 @@ def _fill_rows(total: NDArray[np.float32], starts: NDArray[np.int64], hits: NDAr
 fill_rows: Callable[..., None] = _compile(_fill_rows)
 
 
-def _aspect_block(
+def _aspect_candidates(
     total: NDArray[np.float32],
     rows: NDArray[np.int64],
     leading: NDArray[np.int64],
     found: NDArray[np.int64],
-    seed_vectors: NDArray[np.float32],
-    seed_start: NDArray[np.int64],
-    radar_seeds: NDArray[np.int64],
-    seed_index: NDArray[np.int64],
     day_vectors: NDArray[np.float32],
     day_start: NDArray[np.int64],
-    weight: float,
 ) -> tuple[NDArray[Any], ...]:
-    """The aspect re-rank (rank.aspects) of a block's seeded radars in one call. Radar i scores row rows[i] of
-    `total`; its candidates are leading[i, :found[i]] (those still finite are matched); its seeds are
-    radar_seeds[i]:radar_seeds[i + 1] of the seed list, seed s owning seed_vectors[seed_start[s]:seed_start[s + 1]]
-    and being the radar's seed_index[s]-th (seeds without sentences are left out of the list); paper p owns
-    day_vectors[day_start[p]:day_start[p + 1]]. Adds weight × z of the match (z over the radar's matched
-    candidates) to `total`; returns per radar, padded to leading's width: how many candidates, the candidates
-    ascending, the match (NaN: a side without sentences) and its z (NaN where not computed), and for each
-    candidate which of the radar's seeds matched best (-1: none), the paper's sentence closest to it (-1: none)
-    and how close."""
+    """The first half of the aspect re-rank (rank.aspects) of a block's seeded radars. Radar i scores row rows[i]
+    of `total`; its candidates are leading[i, :found[i]], of which those still finite are matched; paper p owns
+    day_vectors[day_start[p]:day_start[p + 1]]. Returns per radar, padded to leading's width: how many candidates,
+    the candidates ascending, how many of them have sentences and their positions among the candidates, where each
+    one's sentences start among the radar's; and those sentence vectors gathered, radar after radar
+    (radar i's from row radar_rows[i])."""
     radars, depth = leading.shape
-    dim = day_vectors.shape[1]
     count = np.zeros(radars, dtype=np.int64)
     papers = np.zeros((radars, depth), dtype=np.int64)
-    score = np.full((radars, depth), np.nan)
-    z = np.full((radars, depth), np.nan)
-    which = np.full((radars, depth), -1, dtype=np.int64)
-    sentence = np.full((radars, depth), -1, dtype=np.int64)
-    cosine = np.zeros((radars, depth), dtype=np.float32)
+    kept = np.zeros(radars, dtype=np.int64)
+    present = np.zeros((radars, depth), dtype=np.int64)
+    sentence_start = np.zeros((radars, depth + 1), dtype=np.int64)
+    radar_rows = np.zeros(radars + 1, dtype=np.int64)
     for i in range(radars):
         row = total[rows[i]]
         held = 0
@@ -299,57 +289,98 @@ def _aspect_block(
                 papers[i, held] = leading[i, j]
                 held += 1
         count[i] = held
-        first_seed, last_seed = radar_seeds[i], radar_seeds[i + 1]
-        if held == 0 or first_seed == last_seed:
-            continue
-        papers[i, :held] = np.sort(papers[i, :held])
-        present = np.zeros(held, dtype=np.int64)  # positions (in papers[i]) of candidates with sentences
-        sizes = 0
-        kept = 0
+        for j in range(1, held):  # ascending; insertion sort: at most ASPECT_DEPTH entries
+            value, k = papers[i, j], j
+            while k > 0 and papers[i, k - 1] > value:
+                papers[i, k] = papers[i, k - 1]
+                k -= 1
+            papers[i, k] = value
         for j in range(held):
             p = papers[i, j]
-            if day_start[p + 1] > day_start[p]:
-                present[kept] = j
-                kept += 1
-                sizes += day_start[p + 1] - day_start[p]
-        if kept == 0:
-            continue
-        gathered = np.empty((sizes, dim), dtype=np.float32)
-        paper_start = np.zeros(kept + 1, dtype=np.int64)
-        at = 0
-        for k in range(kept):
-            p = papers[i, present[k]]
-            for s in range(day_start[p], day_start[p + 1]):
-                gathered[at] = day_vectors[s]
+            size = day_start[p + 1] - day_start[p]
+            if size:
+                present[i, kept[i]] = j
+                sentence_start[i, kept[i] + 1] = sentence_start[i, kept[i]] + size
+                kept[i] += 1
+        radar_rows[i + 1] = radar_rows[i] + sentence_start[i, kept[i]]
+    gathered = np.empty((radar_rows[-1], day_vectors.shape[1]), dtype=np.float32)
+    for i in range(radars):
+        at = radar_rows[i]
+        for k in range(kept[i]):
+            p = papers[i, present[i, k]]
+            for r in range(day_start[p], day_start[p + 1]):
+                for c in range(day_vectors.shape[1]):
+                    gathered[at, c] = day_vectors[r, c]
                 at += 1
-            paper_start[k + 1] = at
-        first_row, last_row = seed_start[first_seed], seed_start[last_seed]
-        seeds_t = np.ascontiguousarray(seed_vectors[first_row:last_row].T)
-        local_start = seed_start[first_seed : last_seed + 1] - first_row
-        sims = np.dot(gathered, seeds_t)  # [candidate sentences, the radar's seed sentences]
-        best, seed, closest_sentence, closest = match_sentences(sims, paper_start, local_start)
-        for k in range(kept):
-            j = present[k]
+    return count, papers, kept, present, sentence_start, radar_rows, gathered
+
+
+aspect_candidates: Callable[..., tuple[NDArray[Any], ...]] = _compile(_aspect_candidates)
+
+
+def _aspect_matches(
+    total: NDArray[np.float32],
+    rows: NDArray[np.int64],
+    papers: NDArray[np.int64],
+    kept: NDArray[np.int64],
+    present: NDArray[np.int64],
+    sentence_start: NDArray[np.int64],
+    sims: NDArray[np.float32],
+    sims_start: NDArray[np.int64],
+    seed_start: NDArray[np.int64],
+    radar_seeds: NDArray[np.int64],
+    seed_index: NDArray[np.int64],
+    weight: float,
+) -> tuple[NDArray[Any], ...]:
+    """The second half (after _aspect_candidates): radar i's similarities [its candidates' sentences, its seeds'
+    sentences] are sims[sims_start[i]:sims_start[i + 1]], row-major; its seeds are radar_seeds[i]:radar_seeds[i + 1]
+    of the seed list, seed s owning seed_start[s]:seed_start[s + 1] of those columns (counted over the whole list)
+    and being the radar's seed_index[s]-th. Adds weight × z of the match (z over the radar's matched candidates) to
+    `total`; returns per candidate, padded: the match (NaN: a side without sentences), its z (NaN where not
+    computed), which seed matched best (-1: none), the paper's sentence closest to it (-1: none) and how close."""
+    radars, depth = papers.shape
+    score = np.empty((radars, depth))
+    z = np.empty((radars, depth))
+    which = np.empty((radars, depth), dtype=np.int64)
+    sentence = np.empty((radars, depth), dtype=np.int64)
+    cosine = np.zeros((radars, depth), dtype=np.float32)
+    for i in range(radars):  # loops rather than array expressions: each of those costs numba seconds to compile
+        for j in range(depth):
+            score[i, j] = z[i, j] = np.nan
+            which[i, j] = sentence[i, j] = -1
+    for i in range(radars):
+        first_seed, last_seed = radar_seeds[i], radar_seeds[i + 1]
+        if kept[i] == 0 or first_seed == last_seed:
+            continue
+        local_start = np.empty(last_seed - first_seed + 1, dtype=np.int64)
+        for s in range(first_seed, last_seed + 1):
+            local_start[s - first_seed] = seed_start[s] - seed_start[first_seed]
+        width = local_start[-1]
+        block = sims[sims_start[i] : sims_start[i + 1]].reshape((sentence_start[i, kept[i]], width))
+        best, seed, closest_sentence, closest = match_sentences(block, sentence_start[i, : kept[i] + 1], local_start)
+        for k in range(kept[i]):
+            j = present[i, k]
             score[i, j], which[i, j] = best[k], seed_index[first_seed + seed[k]]
             sentence[i, j], cosine[i, j] = closest_sentence[k], closest[k]
-        if kept > 1:
+        if kept[i] > 1:
             mean = 0.0
-            for k in range(kept):
+            for k in range(kept[i]):
                 mean += best[k]
-            mean /= kept
+            mean /= kept[i]
             spread = 0.0
-            for k in range(kept):
+            for k in range(kept[i]):
                 spread += (best[k] - mean) ** 2
-            std = np.sqrt(spread / kept)
+            std = np.sqrt(spread / kept[i])
             if std > 1e-9:
-                for k in range(kept):
-                    j = present[k]
+                row = total[rows[i]]
+                for k in range(kept[i]):
+                    j = present[i, k]
                     z[i, j] = (best[k] - mean) / std
                     row[papers[i, j]] += np.float32(weight * z[i, j])
-    return count, papers, score, z, which, sentence, cosine
+    return score, z, which, sentence, cosine
 
 
-aspect_block: Callable[..., tuple[NDArray[Any], ...]] = _compile(_aspect_block)
+aspect_matches: Callable[..., tuple[NDArray[Any], ...]] = _compile(_aspect_matches)
 
 
 def _nearest_of_kept(
@@ -362,8 +393,10 @@ def _nearest_of_kept(
     """For each radar i, kept papers kept[kept_start[i]:kept_start[i + 1]] (rows of `vectors`) and its vector set
     sets[set_start[i]:set_start[i + 1]]: each kept paper's largest dot product with the set and which set row gave
     it (the first on a tie); NaN and -1 where the radar's set is empty. Sums in float32, on SIMD lanes as BLAS's."""
-    best = np.full(len(kept), np.nan, dtype=np.float32)
-    which = np.full(len(kept), -1, dtype=np.int64)
+    best = np.empty(len(kept), dtype=np.float32)
+    which = np.empty(len(kept), dtype=np.int64)
+    for j in range(len(kept)):
+        best[j], which[j] = np.nan, -1
     dim = vectors.shape[1]
     for i in range(len(kept_start) - 1):
         for j in range(kept_start[i], kept_start[i + 1]):
@@ -398,8 +431,14 @@ def _kept_in_sets(
         lo, hi = hit_start[s], hit_start[s + 1]
         first = kept_start[owner[s]]
         for j in range(first, kept_start[owner[s] + 1]):
-            at = lo + np.searchsorted(hits[lo:hi], kept[j])
-            out[out_start[s] + j - first] = at < hi and hits[at] == kept[j]
+            a, b = lo, hi  # binary search for the first hit ≥ kept[j]
+            while a < b:
+                mid = (a + b) // 2
+                if hits[mid] < kept[j]:
+                    a = mid + 1
+                else:
+                    b = mid
+            out[out_start[s] + j - first] = a < hi and hits[a] == kept[j]
     return out
 
 
