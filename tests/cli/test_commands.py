@@ -81,7 +81,8 @@ def test_demo_shows_real_papers_with_authors_offline(tmp_path):
     assert "Announce Type" not in result.output
     assert "作者 Authors: —" not in result.output.split("Nature")[0]  # arXiv items all show authors
     vision = " ".join(result.output.split("Curated Daily · vision")[1].split("简报 Briefing")[0].split())
-    assert "is close to a sentence of your seed “" in vision  # the seeded radar names the shared sentence
+    # the seeded radar names the shared sentence; after "like your seed paper “…”" without repeating the title
+    assert "is close to one of that seed's sentences" in vision and "like your seed paper “" in vision
 
 
 def test_every_command_is_documented_in_the_readme():
