@@ -21,7 +21,7 @@ from itertools import pairwise
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.rank.kernels import aspect_candidates, aspect_matches, match_sentences
+from academichub.rank.kernels import aspect_matches, gather_candidates, match_sentences
 
 Matrix = NDArray[np.float32]
 
@@ -135,7 +135,7 @@ def add_aspects(
         padded[i, : len(candidates)] = candidates
     found = np.array([len(c) for c in leading], dtype=np.int64)
     radar_rows = np.asarray(rows, dtype=np.int64)
-    count, papers, kept, present, sentence_start, starts, gathered = aspect_candidates(
+    count, papers, kept, present, sentence_start, starts, gathered = gather_candidates(
         total, radar_rows, padded, found, day.vectors, day.start.astype(np.int64)
     )
     listed = [(i, k, m) for i, radar in enumerate(seeds) for k, m in enumerate(radar) if len(m)]

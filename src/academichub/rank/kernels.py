@@ -260,7 +260,7 @@ def _fill_rows(total: NDArray[np.float32], starts: NDArray[np.int64], hits: NDAr
 fill_rows: Callable[..., None] = _compile(_fill_rows)
 
 
-def _aspect_candidates(
+def _gather_candidates(
     total: NDArray[np.float32],
     rows: NDArray[np.int64],
     leading: NDArray[np.int64],
@@ -315,7 +315,7 @@ def _aspect_candidates(
     return count, papers, kept, present, sentence_start, radar_rows, gathered
 
 
-aspect_candidates: Callable[..., tuple[NDArray[Any], ...]] = _compile(_aspect_candidates)
+gather_candidates: Callable[..., tuple[NDArray[Any], ...]] = _compile(_gather_candidates)
 
 
 def _aspect_matches(
@@ -332,7 +332,7 @@ def _aspect_matches(
     seed_index: NDArray[np.int64],
     weight: float,
 ) -> tuple[NDArray[Any], ...]:
-    """The second half (after _aspect_candidates): radar i's similarities [its candidates' sentences, its seeds'
+    """The second half (after _gather_candidates): radar i's similarities [its candidates' sentences, its seeds'
     sentences] are sims[sims_start[i]:sims_start[i + 1]], row-major; its seeds are radar_seeds[i]:radar_seeds[i + 1]
     of the seed list, seed s owning seed_start[s]:seed_start[s + 1] of those columns (counted over the whole list)
     and being the radar's seed_index[s]-th. Adds weight × z of the match (z over the radar's matched candidates) to
