@@ -5,7 +5,7 @@ import pytest
 
 from academichub.models import Paper
 from academichub.rank.day import index_day
-from academichub.rank.keywords import phrase_hits
+from academichub.rank.keywords import keyword_hits_block, phrase_hits
 from academichub.rank.matching import fold
 from academichub.rank.text import tokenize
 
@@ -25,7 +25,7 @@ TERMS = ["real-world", "Real World", "multi-agent", "multi agent", "fine-tuning"
          "state of the art", "x-ray", "e-commerce", "world models", "real-world data", "agent set-ups",
          "ends with real", "real world-models", "multi-agent reinforcement learning",
          "nowhere to-be-found", "naive bayes", "lodz-model", "odz model", "helix bundles", "real world proteins",
-         "x2-ray", "fine-tuning beta", "models"]  # fmt: skip
+         "x2-ray", "fine-tuning beta", "models", "schrodinger", "naive", "lodz", "world", "x"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +44,20 @@ def scan(day, term):
 @pytest.mark.parametrize("term", TERMS)
 def test_positional_phrase_hits_equal_a_regex_scan(day, term):
     assert phrase_hits(day, term).tolist() == scan(day, term)
+
+
+def test_one_word_keywords_found_together_equal_a_regex_scan():
+    """keyword_hits_block finds a block's one-word keywords in one merge of their postings (plurals included)."""
+    papers = [Paper(keys=(f"t:{i}",), title=t, abstract=a, id=i + 1) for i, (t, a) in enumerate(PAPERS)]
+    fresh = index_day(papers, np.zeros((0, 0), dtype=np.float32))
+    radars = [["real", "World", "agent", "model", "x"], ["tuning", "the", "bayes", "nowhere", "schrodinger", "Real"]]
+    found = keyword_hits_block(fresh, radars)
+    assert [list(hits) for hits in found] == radars  # each radar's keywords, as given
+    for hits in found:
+        for word, papers_found in hits.items():
+            assert papers_found.tolist() == scan(fresh, word), word
+    assert found[0]["model"].tolist() == [1, 2, 8]  # "models" counts, as a phrase's last word may be plural
+    assert found[1]["schrodinger"].tolist() == [3]  # "Schrödinger", folded
 
 
 def test_the_positional_index_holds_non_ascii_papers_by_their_folded_words(day):

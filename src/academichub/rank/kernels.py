@@ -443,3 +443,46 @@ def _kept_in_sets(
 
 
 kept_in_sets: Callable[..., NDArray[np.bool_]] = _compile(_kept_in_sets)
+
+
+def _union_postings(
+    starts: NDArray[np.intp],
+    order: NDArray[np.intp],
+    values: NDArray[np.intp],
+    terms: NDArray[np.int64],
+    group_start: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """For each group g, the ascending union of its terms' postings (terms[group_start[g]:group_start[g + 1]]; term
+    t's postings are values[order[starts[t]:starts[t + 1]]], ascending), merged head by head without repeats;
+    returns (the unions one after another, where each starts)."""
+    size = 0
+    for t in terms:
+        size += starts[t + 1] - starts[t]
+    out = np.empty(size, dtype=np.int64)
+    where = np.zeros(len(group_start), dtype=np.int64)
+    at = 0
+    for g in range(len(group_start) - 1):
+        first, count = group_start[g], group_start[g + 1] - group_start[g]
+        head = np.empty(count, dtype=np.int64)
+        end = np.empty(count, dtype=np.int64)
+        for k in range(count):
+            head[k], end[k] = starts[terms[first + k]], starts[terms[first + k] + 1]
+        last = -1
+        while True:
+            best = -1
+            for k in range(count):
+                if head[k] < end[k] and (best < 0 or values[order[head[k]]] < values[order[head[best]]]):
+                    best = k
+            if best < 0:
+                break
+            value = values[order[head[best]]]
+            head[best] += 1
+            if value != last:
+                out[at] = value
+                at += 1
+                last = value
+        where[g + 1] = at
+    return out[:at], where
+
+
+union_postings: Callable[..., tuple[NDArray[np.int64], NDArray[np.int64]]] = _compile(_union_postings)

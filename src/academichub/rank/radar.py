@@ -34,7 +34,7 @@ from academichub.rank.keywords import (
     add_keyword_bonuses,
     author_hits,
     exclude_phrases,
-    keyword_hits,
+    keyword_hits_block,
 )
 from academichub.rank.ranking import Ranking
 from academichub.rank.reasons import STANDS_OUT_Z, Evidence, ReasonCodes, reason_codes
@@ -411,7 +411,7 @@ def _bonuses_and_filters(
 ) -> list[Evidence]:
     """Keyword and followed-author bonuses, then the hard filters (not allowed, excluded → −inf), for the block:
     each radar's terms are looked up (once per term per day), the rows touched in one compiled pass per kind."""
-    keywords = [keyword_hits(day, q.radar.keywords) for q in queries]
+    keywords = keyword_hits_block(day, [q.radar.keywords for q in queries])
     authors = [author_hits(day, q.radar.authors) for q in queries]
     add_keyword_bonuses(total, keywords, weights.keyword_bonus)
     add_author_bonuses(total, authors, weights.author_bonus)

@@ -8,17 +8,19 @@ accent-folded text, a word being a run of Unicode letters and digits, as the phr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise, repeat
 
 import numpy as np
 from numpy.typing import NDArray
 
+from academichub.rank.kernels import union_postings
 from academichub.rank.text import ENGLISH_STOP_WORDS
 
 _PIECES = re.compile(r"([a-z0-9]+)")
 _UNICODE_PIECES = re.compile(r"([^\W_]+)")  # a word of a folded non-ASCII text: letters and digits of any script
-_PHRASE = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)+")  # what the positional index can answer
+_PHRASE = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")  # what the positional index can answer: a word or words
 GAP_SPACE, GAP_HYPHEN, GAP_OTHER = 0, 1, 2  # what follows a word: " ", "-", anything else or the paper's end
 _GAPS = {" ": GAP_SPACE, "-": GAP_HYPHEN}
 
@@ -38,8 +40,9 @@ class DayTokens:
     is_scanned: NDArray[np.bool_]  # [papers]
 
     def phrase_docs(self, needle: str) -> NDArray[np.intp] | None:
-        """Indexed papers holding the folded needle as whole words, the last one possibly plural ("s", "es");
-        None when the needle is not words joined by single spaces or hyphens. Starts from the rarest word."""
+        """Indexed papers holding the folded needle (one word, or words joined by single spaces or hyphens) as whole
+        words, the last one possibly plural ("s", "es"); None when the needle is not that. Starts from the rarest
+        word."""
         if not _PHRASE.fullmatch(needle):
             return None
         parts = _PIECES.split(needle)
@@ -67,6 +70,16 @@ class DayTokens:
         docs = self.docs[starts]  # ascending, as positions are
         distinct: NDArray[np.intp] = docs[np.concatenate([[True], docs[1:] != docs[:-1]])] if len(docs) else docs
         return distinct
+
+    def word_docs(self, words: Sequence[str]) -> list[NDArray[np.intp]]:
+        """For each folded word, the indexed papers holding it or its plural ("s", "es") as a whole word (ascending),
+        found for all the words in one compiled merge of their positions (rank.kernels)."""
+        ids = [[self.vocab[f] for f in (w, w + "s", w + "es") if f in self.vocab] for w in words]
+        group_start = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum([len(forms) for forms in ids], out=group_start[1:])
+        terms = np.fromiter((j for forms in ids for j in forms), dtype=np.int64, count=int(group_start[-1]))
+        unions, where = union_postings(self.word_starts, self.by_word, self.docs, terms, group_start)
+        return [unions[a:b] for a, b in pairwise(where.tolist())]
 
     def stop_word_docs(self) -> dict[str, NDArray[np.intp]]:
         """Stop word → ASCII papers containing it (ascending): a word's positions are in paper order."""
