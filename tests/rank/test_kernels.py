@@ -85,3 +85,11 @@ def _is_read_only(path: Path) -> bool:
         return True
     (path / "probe").unlink()
     return False
+
+
+def test_offsets_mark_where_each_ragged_part_starts_and_the_last_ends() -> None:
+    from academichub.rank.kernels import offsets
+
+    assert offsets([2, 0, 3]).tolist() == [0, 2, 2, 5]
+    assert offsets([]).tolist() == [0]  # no parts: one end, at 0
+    assert offsets(np.array([1, 1], dtype=np.intp)).dtype == np.int64

@@ -21,7 +21,7 @@ from itertools import pairwise
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.rank.kernels import aspect_matches, gather_candidates, match_sentences
+from academichub.rank.kernels import aspect_matches, gather_candidates, match_sentences, offsets
 
 Matrix = NDArray[np.float32]
 
@@ -35,9 +35,7 @@ class SentenceRows:
 
     @staticmethod
     def of(per_paper: Sequence[Matrix | None], dim: int) -> SentenceRows:
-        counts = np.array([0 if m is None else len(m) for m in per_paper], dtype=np.intp)
-        start = np.zeros(len(per_paper) + 1, dtype=np.intp)
-        np.cumsum(counts, out=start[1:])
+        start = offsets([0 if m is None else len(m) for m in per_paper]).astype(np.intp)
         parts = [np.asarray(m, dtype=np.float32).reshape(-1, dim) for m in per_paper if m is not None and len(m)]
         vectors = np.vstack(parts) if parts else np.zeros((0, dim), dtype=np.float32)
         return SentenceRows(vectors, start)
@@ -76,8 +74,7 @@ def sentence_match(seeds: Sequence[Matrix], day: SentenceRows, papers: NDArray[n
     firsts = np.zeros(len(own), dtype=np.intp)
     np.cumsum(sizes[:-1], out=firsts[1:])
     rows = np.arange(int(sizes.sum()), dtype=np.intp) + np.repeat(day.start[own] - firsts, sizes)
-    seed_start = np.zeros(len(seeds) + 1, dtype=np.int64)
-    np.cumsum([len(s) for s in seeds], out=seed_start[1:])
+    seed_start = offsets([len(s) for s in seeds])
     paper_start = np.append(firsts, len(rows)).astype(np.int64)
     # [candidate sentences, all seed sentences]: a paper's sentences are consecutive rows
     sims = np.take(day.vectors, rows, axis=0) @ np.vstack(seeds).astype(np.float32).T
@@ -140,8 +137,7 @@ def add_aspects(
     )
     listed = [(i, k, m) for i, radar in enumerate(seeds) for k, m in enumerate(radar) if len(m)]
     radar_seeds = np.searchsorted([i for i, _, _ in listed], np.arange(len(seeds) + 1)).astype(np.int64)
-    seed_start = np.zeros(len(listed) + 1, dtype=np.int64)
-    np.cumsum([len(m) for _, _, m in listed], out=seed_start[1:])
+    seed_start = offsets([len(m) for _, _, m in listed])
     sims, sims_start = _products(gathered, starts, [[m for _, _, m in listed[a:b]] for a, b in pairwise(radar_seeds)])
     score, z, which, sentence, cosine = aspect_matches(
         total, radar_rows, papers, kept, present, sentence_start, sims, sims_start, seed_start, radar_seeds,
@@ -166,7 +162,5 @@ def _products(
         (gathered[starts[i] : starts[i + 1]] @ np.vstack(radar).T).ravel() if radar else np.zeros(0, np.float32)
         for i, radar in enumerate(seeds)
     ]
-    where = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in parts], out=where[1:])
     flat = np.concatenate(parts).astype(np.float32, copy=False) if parts else np.zeros(0, np.float32)
-    return flat, where
+    return flat, offsets([len(p) for p in parts])

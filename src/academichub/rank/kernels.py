@@ -6,7 +6,7 @@ arrays; each is written in plain Python below and compiled once per machine (num
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numba
@@ -29,6 +29,14 @@ def _compile(fn: Callable[..., Any], *, reassociate: bool = False) -> Callable[.
             raise
         log.info("no writable place for numba's cache (%s): the ranking's loops compile in each process", error)
         return numba.njit(nogil=True, **options)(fn)  # type: ignore[no-any-return]
+
+
+def offsets(sizes: Sequence[int] | NDArray[np.integer[Any]]) -> NDArray[np.int64]:
+    """Where consecutive parts of these sizes start, and where the last ends ([0, s0, s0 + s1, …]): the ragged
+    layout the loops below read (part i is flat[start[i]:start[i + 1]])."""
+    start = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(sizes, dtype=np.int64), out=start[1:])
+    return start
 
 
 def _scatter_postings(

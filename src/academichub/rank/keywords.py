@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.rank.day import DayIndex
-from academichub.rank.kernels import add_to_rows, fill_rows
+from academichub.rank.kernels import add_to_rows, fill_rows, offsets
 from academichub.rank.matching import author_key, fold, has_phrase, is_whole_word, phrase, phrase_starts
 from academichub.rank.text import tokenize
 
@@ -126,12 +126,9 @@ def add_author_bonuses(total: NDArray[np.float32], hits: Sequence[NDArray[np.int
 
 def _rows_of(sets: Sequence[Sequence[NDArray[np.intp]]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Each row's index sets concatenated, for the kernels: (starts [rows + 1], indices)."""
-    sizes = [sum(len(h) for h in row) for row in sets]
-    starts = np.zeros(len(sets) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=starts[1:])
     parts = [h for row in sets for h in row if len(h)]
     flat = np.concatenate(parts).astype(np.int64, copy=False) if parts else np.zeros(0, dtype=np.int64)
-    return starts, flat
+    return offsets([sum(len(h) for h in row) for row in sets]), flat
 
 
 def author_hits(day: DayIndex, authors: Iterable[str]) -> NDArray[np.intp]:

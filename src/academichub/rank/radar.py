@@ -275,7 +275,7 @@ def _add_lexical(
     own = [tokenize(" ".join([q.radar.description, *q.radar.keywords])) for q in queries]
     seeds = [tokenize(" ".join(_lexical_seeds(q))) for q in queries]
     day.bm25.score_block(own, scratch, salient=seeds if any(seeds) else (), keep=LEXICAL_SEED_TERMS)
-    stale = day.staleness if day.staleness is not None and weights.recency else np.zeros(0, dtype=np.float32)
+    stale = day.staleness if day.staleness is not None and weights.recency else _NO_SHIFT
     targets = np.arange(len(queries), dtype=np.int64)
     mean, std = add_z_scored(scratch, total, targets, weights.bm25, MIN_STD, np.float32(-weights.recency) * stale)
     return _z_scale(weights.bm25, mean, std)[1]

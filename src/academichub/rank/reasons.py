@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from academichub.models import Paper, Radar, Reason
-from academichub.rank.kernels import kept_in_sets, nearest_of_kept
+from academichub.rank.kernels import kept_in_sets, nearest_of_kept, offsets
 from academichub.rank.matching import author_key
 from academichub.rank.sentences import paper_sentences
 
@@ -63,8 +63,7 @@ def reason_codes(
 ) -> list[ReasonCodes]:
     """The reason codes of a block of radars' kept papers (kept[i]: radar i's, day indices in rank order), settled
     for the whole block in a few compiled calls (rank.kernels); `vectors` are the day's (no columns: none)."""
-    start = np.zeros(len(kept) + 1, dtype=np.int64)
-    np.cumsum([len(k) for k in kept], out=start[1:])
+    start = offsets([len(k) for k in kept])
     flat = np.concatenate(kept).astype(np.int64) if len(kept) else np.zeros(0, dtype=np.int64)
     described: Nearest = _NOT_COMPARED
     seeded: Nearest = _NOT_COMPARED
@@ -114,8 +113,7 @@ def _nearest(
     parts = [s for s in sets if s is not None and len(s)]
     if not parts:
         return np.full(len(flat), np.nan, dtype=np.float32), np.full(len(flat), -1, dtype=np.int64)
-    set_start = np.zeros(len(sets) + 1, dtype=np.int64)
-    np.cumsum([0 if s is None else len(s) for s in sets], out=set_start[1:])
+    set_start = offsets([0 if s is None else len(s) for s in sets])
     return nearest_of_kept(vectors, flat, start, np.vstack(parts).astype(np.float32, copy=False), set_start)
 
 
@@ -125,11 +123,9 @@ def _kept_in(
     """Per radar, [its sets, its kept papers]: whether each kept paper is in each of its (ascending) index sets."""
     owner = np.repeat(np.arange(len(sets), dtype=np.int64), [len(s) for s in sets])
     listed = [h for radar in sets for h in radar]
-    hit_start = np.zeros(len(listed) + 1, dtype=np.int64)
-    np.cumsum([len(h) for h in listed], out=hit_start[1:])
+    hit_start = offsets([len(h) for h in listed])
     hits = np.concatenate(listed).astype(np.int64) if listed else np.zeros(0, dtype=np.int64)
-    out_start = np.zeros(len(listed) + 1, dtype=np.int64)
-    np.cumsum(start[owner + 1] - start[owner], out=out_start[1:])
+    out_start = offsets(start[owner + 1] - start[owner])
     member = kept_in_sets(flat, start, hits, hit_start, owner, out_start)
     first = np.searchsorted(owner, np.arange(len(sets) + 1))
     return [

@@ -15,7 +15,7 @@ from itertools import pairwise, repeat
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.rank.kernels import union_postings
+from academichub.rank.kernels import offsets, union_postings
 from academichub.rank.text import ENGLISH_STOP_WORDS
 
 _PIECES = re.compile(r"([a-z0-9]+)")
@@ -75,8 +75,7 @@ class DayTokens:
         """For each folded word, the indexed papers holding it or its plural ("s", "es") as a whole word (ascending),
         found for all the words in one compiled merge of their positions (rank.kernels)."""
         ids = [[self.vocab[f] for f in (w, w + "s", w + "es") if f in self.vocab] for w in words]
-        group_start = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.cumsum([len(forms) for forms in ids], out=group_start[1:])
+        group_start = offsets([len(forms) for forms in ids])
         terms = np.fromiter((j for forms in ids for j in forms), dtype=np.int64, count=int(group_start[-1]))
         unions, where = union_postings(self.word_starts, self.by_word, self.docs, terms, group_start)
         return [unions[a:b] for a, b in pairwise(where.tolist())]
