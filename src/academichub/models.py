@@ -216,7 +216,8 @@ class Reason:
     kind: str  # "description" | "seed" | "aspect" | "classifier" | "keyword" | "author" | "category"
     text: str  # in English, as the CLI, e-mail and JSON show it
     weight: float = 0.0
-    values: tuple[tuple[str, str], ...] = ()  # the names and figures in `text`, for a page in another language
+    # the names and figures in `text`, for a page in another language; "variant" names another wording of the kind
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

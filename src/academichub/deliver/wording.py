@@ -120,13 +120,13 @@ def note_text(t: Translate, note: str) -> str:
 
 def reason_text(t: Translate, reason: Reason) -> str:
     """Why a paper was picked, in the reader's language; a reason saved without its values (before they were
-    kept) or of a kind not listed here, as its English text."""
-    key = f"reason_{reason.kind}"
+    kept) or of a kind or wording not listed here, as its English text. A `variant` value names another wording of
+    the same kind (reason_<kind>_<variant>)."""
+    values = dict(reason.values)
+    variant = values.pop("variant", "")
+    key = f"reason_{reason.kind}_{variant}" if variant else f"reason_{reason.kind}"
     if not reason.values or key not in WORDING["en"]:
         return reason.text
-    values = dict(reason.values)
-    if values.get("same_seed") == "yes":  # after the seed reason naming the same seed (rank.reasons)
-        key += "_same_seed"
     joiner = t("digest_list_joiner")
     for name, joined in LISTS_JOINED.items():
         if name in values and joiner != ", ":

@@ -173,7 +173,7 @@ def reasons_at(ev: Evidence, codes: ReasonCodes, j: int, paper: Paper) -> tuple[
             said = _clip(sentences[which])
             if seed == named_seed:  # the reason before names it: its long title is not repeated
                 text = f"“{said}” is close to one of that seed's sentences"
-                values: tuple[tuple[str, str], ...] = (("sentence", said), ("title", title), ("same_seed", "yes"))
+                values: tuple[tuple[str, str], ...] = (("sentence", said), ("title", title), ("variant", "same_seed"))
             else:
                 text = f"“{said}” is close to a sentence of your seed “{title}”"
                 values = (("sentence", said), ("title", title))
