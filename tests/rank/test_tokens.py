@@ -81,3 +81,21 @@ def test_bm25_from_the_day_tokens_equals_bm25_over_tokenized_texts(day):
             i for i, p in enumerate(day.papers) if stop in tokenize(f"{p.title} {p.abstract}", stop_words=frozenset())
         ]
         assert day.by_stop_word[stop].tolist() == want
+
+
+def test_a_keyword_typed_without_accents_finds_the_accented_papers_of_a_real_day():
+    """The demo's real arXiv day has one abstract saying "Schrödinger" and one "Bézier"; a radar following
+    "schrodinger" and "bezier" (as most people type them) ranks both first and says it matched them."""
+    from academichub.models import Radar
+    from academichub.rank.radar import RadarQuery, rank_radars
+    from demo_day import demo_day
+
+    real = demo_day(1000)
+    accented = {w: [p.id for p in real.papers if w in f"{p.title} {p.abstract}"] for w in ("Schrödinger", "Bézier")}
+    assert [len(ids) for ids in accented.values()] == [1, 1]
+    (picks,) = rank_radars(real, [RadarQuery(Radar(name="accents", keywords=("schrodinger", "bezier")))], top_k=2)
+    assert {s.paper.id for s in picks} == {ids[0] for ids in accented.values()}
+    assert {r.text for s in picks for r in s.reasons if r.kind == "keyword"} == {
+        "matches “schrodinger”",
+        "matches “bezier”",
+    }
