@@ -79,8 +79,8 @@ def _unit(rng: np.random.Generator, n: int, d: int = 16) -> np.ndarray:
 
 
 def test_the_block_re_rank_equals_matching_each_radar_on_its_own() -> None:
-    """add_aspects ranks a block's radars in one compiled call; per radar it must give what sentence_match and a
-    z-score over the radar's finite candidates give: the same hits, and the same scores added to its row only."""
+    """add_aspects re-ranks a block's radars together; each radar must get what matching it alone (sentence_match)
+    and a z-score over its finite candidates give: the same hits, and the same scores added to its row only."""
     rng = np.random.default_rng(11)
     day = SentenceRows.of([_unit(rng, int(k)) if k else None for k in rng.integers(0, 6, 300)], 16)
     total = rng.standard_normal((5, 300)).astype(np.float32)

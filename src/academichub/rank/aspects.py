@@ -21,7 +21,7 @@ from itertools import pairwise
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.rank.kernels import aspect_matches, gather_candidates, match_sentences, offsets
+from academichub.rank.kernels import aspect_matches, gather_candidates, offsets
 
 Matrix = NDArray[np.float32]
 
@@ -43,10 +43,6 @@ class SentenceRows:
     def __len__(self) -> int:
         return len(self.start) - 1
 
-    def counts(self, papers: NDArray[np.intp]) -> NDArray[np.intp]:
-        counts: NDArray[np.intp] = self.start[papers + 1] - self.start[papers]
-        return counts
-
 
 @dataclass(frozen=True)
 class SentenceMatch:
@@ -59,33 +55,17 @@ class SentenceMatch:
 
 
 def sentence_match(seeds: Sequence[Matrix], day: SentenceRows, papers: NDArray[np.intp]) -> SentenceMatch:
-    """The aspect match of each of `papers` (day indices) with the best of `seeds` (each [sentences, d])."""
-    score = np.full(len(papers), np.nan)
-    which = np.full(len(papers), -1, dtype=np.intp)
-    sentence = np.full(len(papers), -1, dtype=np.intp)
-    cosine = np.zeros(len(papers), dtype=np.float32)
-    holding = np.array([k for k, s in enumerate(seeds) if len(s)], dtype=np.intp)  # seeds with sentences
-    seeds = [seeds[k] for k in holding.tolist()]
-    counts = day.counts(papers)
-    present = np.flatnonzero(counts > 0)
-    if not seeds or not len(present):
-        return SentenceMatch(score, which, sentence, cosine)
-    own, sizes = papers[present], counts[present]
-    firsts = np.zeros(len(own), dtype=np.intp)
-    np.cumsum(sizes[:-1], out=firsts[1:])
-    rows = np.arange(int(sizes.sum()), dtype=np.intp) + np.repeat(day.start[own] - firsts, sizes)
-    seed_start = offsets([len(s) for s in seeds])
-    paper_start = np.append(firsts, len(rows)).astype(np.int64)
-    # [candidate sentences, all seed sentences]: a paper's sentences are consecutive rows
-    sims = np.take(day.vectors, rows, axis=0) @ np.vstack(seeds).astype(np.float32).T
-    score[present], best, sentence[present], cosine[present] = match_sentences(sims, paper_start, seed_start)
-    which[present] = holding[best]
-    return SentenceMatch(score, which, sentence, cosine)
+    """The aspect match of each of `papers` (distinct day indices) with the best of `seeds` (each [sentences, d]):
+    one radar, nothing re-ranked (add_aspects on a scratch row, weight 0)."""
+    scratch = np.zeros((1, len(day)), dtype=np.float32)
+    (hits,) = add_aspects(scratch, [0], [np.asarray(papers, dtype=np.intp)], [seeds], day, 0.0)
+    at = np.searchsorted(hits.papers, papers)  # hits are in ascending order; give them back in the order asked
+    m = hits.match
+    return SentenceMatch(m.score[at], m.seed[at], m.sentence[at], m.cosine[at])
 
 
-ASPECT_DEPTH = (
-    100  # each radar's leading candidates re-ranked by the aspect signal (200 before: docs/ranking-quality.md)
-)
+# each radar's leading candidates re-ranked by the aspect signal (200 before session 8: docs/ranking-quality.md)
+ASPECT_DEPTH = 100
 STANDS_OUT_Z = 1.0  # the matching sentence is named where the match is this many std above the candidates' mean
 NAMED_MIN_COS = 0.88  # … and the sentence pair is this close (e5: generic ML sentences pair at 0.80–0.87)
 
