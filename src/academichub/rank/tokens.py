@@ -47,6 +47,8 @@ class DayTokens:
             return None
         parts = _PIECES.split(needle)
         words, gaps = parts[1::2], [_GAPS[g] for g in parts[2:-1:2]]
+        if len(words) == 1:
+            return self.word_docs(words)[0]
         forms = [[self.vocab[f] for f in (w, w + "s", w + "es")[: 3 if k == len(words) - 1 else 1] if f in self.vocab]
                  for k, w in enumerate(words)]  # fmt: skip
         if not all(forms):
