@@ -82,6 +82,8 @@ def test_a_sentence_matching_the_seed_just_named_does_not_repeat_its_title() -> 
 def test_a_reason_saved_without_its_values_still_reads_as_its_text() -> None:
     old = Reason("keyword", "matches “proteins”", 1.0)  # picks saved before reasons kept their values
     assert reason_text(translator("zh"), old) == "matches “proteins”"
+    unknown = Reason("aspect", "“x” is close", values=(("sentence", "x"), ("title", "t"), ("variant", "newer")))
+    assert reason_text(translator("zh"), unknown) == "“x” is close"  # a wording this version does not know
 
 
 def test_saved_picks_keep_what_their_reasons_say_it_with(store: Store) -> None:
