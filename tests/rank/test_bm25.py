@@ -59,10 +59,32 @@ def test_score_block_matches_score_many_with_frequent_terms_dense_and_rare_ones_
     out = np.full((120, 400), np.nan, dtype=np.float32)
     index.score_block(queries, out)
     np.testing.assert_allclose(out, index.score_many(queries), rtol=1e-5, atol=1e-5)
-    assert len(index._dense) > 0  # the frequent words went through the matrix product
+    assert len(index._dense) > 0  # the frequent words were added as dense weight rows
     rare = [["w299"], ["w298", "unknown"], []]
     index.score_block(rare, out[:3])
     np.testing.assert_allclose(out[:3], index.score_many(rare), rtol=1e-5, atol=1e-5)
+
+
+def test_add_z_block_adds_each_querys_z_scored_scores_and_the_shift_to_its_row() -> None:
+    rng = np.random.default_rng(9)
+    words = [f"w{i}" for i in range(300)]
+    weights = 1.0 / np.arange(1, 301)
+    docs = [list(rng.choice(words, size=int(rng.integers(3, 40)), p=weights / weights.sum())) for _ in range(400)]
+    queries = [list(rng.choice(words + ["unknown"], size=int(rng.integers(0, 30)))) for _ in range(60)]
+    queries[7] = ["unknown"]  # scores nothing: a flat row adds only the shift
+    index = BM25Index(docs)
+    total = rng.standard_normal((60, 400)).astype(np.float32)
+    before = total.copy()
+    shift = -0.5 * rng.random(400).astype(np.float32)
+    mean, std = index.add_z_block(queries, total, 0.3, 1e-9, shift)
+    scores = index.score_many(queries)
+    np.testing.assert_allclose(mean, scores.mean(axis=1), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(std, scores.std(axis=1), rtol=1e-4, atol=1e-6)
+    assert std[7] == 0.0
+    flat = np.where(std > 1e-9, std, 1.0)[:, None]
+    added = np.where(std[:, None] > 1e-9, 0.3 * scores / flat, 0.0) + shift  # the z-score less its constant
+    np.testing.assert_allclose(total - before, added, rtol=1e-4, atol=1e-5)
+    assert len(index._dense) > 0  # frequent words took the dense-row path here too
 
 
 def brute_salient(index: BM25Index, tokens: list[str], keep: int) -> list[str]:

@@ -1,9 +1,9 @@
 """Okapi BM25 over an in-memory corpus, vectorised with scipy.sparse (k1 1.2, b 0.75 by default).
 
 Pure: built from token lists (see rank.text.tokenize). Weights are stored term-major, so a term's postings (the
-documents containing it) are one slice, `score_many` is one sparse product and `score_block` scores many
-queries into one dense float32 block (frequent terms by a matrix product, the rest by a compiled scatter). IDF is the
-non-negative Lucene form log(1 + (N − n + 0.5) / (n + 0.5)).
+documents containing it) are one slice, `score_many` is one sparse product, and `score_block` / `add_z_block` score
+many queries one float32 row at a time in compiled loops (rank.kernels: a frequent term's weights added as one
+contiguous row, the rest posting by posting). IDF is the non-negative Lucene form log(1 + (N − n + 0.5) / (n + 0.5)).
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from academichub.rank.kernels import scatter_postings
+from academichub.rank.kernels import add_bm25_z, bm25_rows, offsets
 
 BM25_K1 = 1.2
 BM25_B = 0.75
 Entries = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]  # query, term, count per pair
-DENSE_RATIO = 100  # a posting scattered costs about this many multiply-adds of a one-thread BLAS product
+DENSE_RATIO = 4  # a posting scattered costs about this many contiguous multiply-adds: a term in more than 1 / this
+# of the documents is added as its dense weight row
 
 
 @dataclass(frozen=True)
@@ -125,27 +126,45 @@ class BM25Index:
     ) -> None:
         """Dense scores of many queries into `out` [len(queries), n_docs] (float32). `salient[i]`, when given, is a
         long text (token list) of which only the `keep` known terms weighing most (count × idf; ties: first seen)
-        join query i with their counts, as MoreLikeThis queries a text. Terms whose postings the block would scan
-        often (frequent words, words many of its queries share) are scored together as one matrix product over
-        their dense weight rows, when that costs less: uses × documents × DENSE_RATIO ≥ queries × n_docs. The rest
-        are added posting by posting (rank.kernels)."""
+        join query i with their counts, as MoreLikeThis queries a text."""
+        bm25_rows(*self._plan(queries, salient, keep), out)
+
+    def add_z_block(
+        self,
+        queries: Sequence[Sequence[str]],
+        total: NDArray[np.float32],
+        weight: float,
+        min_std: float,
+        shift: NDArray[np.float32],
+        *,
+        salient: Sequence[Sequence[str]] = (),
+        keep: int = 0,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Adds to row i of `total` weight × the z-score of query i's scores (as score_block's) over the documents,
+        less its constant −weight × mean / std (nothing where std ≤ min_std), and `shift` (one value per document, or
+        empty); returns each query's raw mean and std. One row of scores is held at a time, never the block's."""
+        row = np.empty(self.n_docs, dtype=np.float32)
+        return add_bm25_z(*self._plan(queries, salient, keep), total, weight, min_std, shift, row)
+
+    def _plan(self, queries: Sequence[Sequence[str]], salient: Sequence[Sequence[str]], keep: int) -> tuple[
+        tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float32]],
+        tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]],
+        tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32], NDArray[np.float32]],
+    ]:  # fmt: skip
+        """The kernels' arguments (rank.kernels.bm25_row): the postings, and each query's (term, count) entries
+        split into those added posting by posting and those added as dense weight rows (terms in more than
+        1 / DENSE_RATIO of the documents)."""
         rows, terms, counts = self._block_counts(queries)
         if salient:
             more = self._block_counts(salient, keep=keep)
             rows, terms, counts = self._merged((rows, terms, counts), more)
-        df = np.diff(self._term_start)[terms]
-        uses = np.bincount(terms, minlength=len(self.vocab))[terms]
-        dense = uses * df * DENSE_RATIO >= len(queries) * self.n_docs  # per (query, term) entry
-        if dense.any():
-            columns, column_of = np.unique(terms[dense], return_inverse=True)
-            weights = np.zeros((len(queries), len(columns)), dtype=np.float32)
-            weights[rows[dense], column_of] = counts[dense]
-            np.matmul(weights, self._dense_rows(columns.tolist()), out=out)
-        else:
-            out.fill(0.0)
-        sparse = ~dense
-        start = np.searchsorted(rows[sparse], np.arange(len(queries) + 1)).astype(np.int64)
-        scatter_postings(start, terms[sparse], counts[sparse], self._term_start, self._docs, self._weights, out)
+        dense = np.diff(self._term_start)[terms] * DENSE_RATIO > self.n_docs
+        columns, column_of = np.unique(terms[dense], return_inverse=True)
+        per_query = len(queries)
+        sparse = (offsets(np.bincount(rows[~dense], minlength=per_query)), terms[~dense], counts[~dense])
+        dense_part = (offsets(np.bincount(rows[dense], minlength=per_query)), column_of.astype(np.int64),
+                      counts[dense], self._dense_rows(columns.tolist()))  # fmt: skip
+        return (self._term_start, self._docs, self._weights), sparse, dense_part
 
     def _block_counts(self, queries: Sequence[Sequence[str]], keep: int | None = None) -> Entries:
         """Every (query, known term) pair of the block and the term's count in the query, by query then term; with
@@ -179,4 +198,6 @@ class BM25Index:
         if missing:
             rows = self._by_term[missing].toarray().astype(np.float32)
             self._dense.update(zip(missing, rows, strict=True))
+        if not terms:
+            return np.zeros((0, self.n_docs), dtype=np.float32)
         return np.array([self._dense[j] for j in terms], dtype=np.float32)

@@ -39,27 +39,97 @@ def offsets(sizes: Sequence[int] | NDArray[np.integer[Any]]) -> NDArray[np.int64
     return start
 
 
-def _scatter_postings(
-    query_start: NDArray[np.int64],
-    terms: NDArray[np.int64],
-    counts: NDArray[np.float32],
-    term_start: NDArray[np.int64],
-    docs: NDArray[np.int32],
-    weights: NDArray[np.float32],
-    out: NDArray[np.float32],
+def _bm25_row(
+    r: int,
+    postings: tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float32]],
+    sparse: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]],
+    dense: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32], NDArray[np.float32]],
+    row: NDArray[np.float32],
 ) -> None:
-    """Adds to each row r of `out` count × weight of every posting of each of query r's terms: query r owns
-    terms[query_start[r]:query_start[r + 1]] (with `counts`), term t owns postings term_start[t]:term_start[t + 1]
-    of `docs` (columns of `out`) and `weights`."""
-    for r in range(len(query_start) - 1):
-        row = out[r]
-        for k in range(query_start[r], query_start[r + 1]):
-            term, count = terms[k], counts[k]
-            for p in range(term_start[term], term_start[term + 1]):
-                row[docs[p]] += count * weights[p]
+    """Query r's BM25 scores over every document into `row`. `postings` (term_start, docs, weights): term t owns
+    docs[term_start[t]:term_start[t + 1]] and their weights. `sparse` (query_start, terms, counts): query r's terms
+    added posting by posting; `dense` (query_start, rows, counts, weight_rows): its terms added as whole rows of
+    weight_rows (a frequent term's weight in every document, contiguous), each × its count."""
+    term_start, docs, weights = postings
+    sparse_start, terms, counts = sparse
+    dense_start, dense_rows, dense_counts, weight_rows = dense
+    for c in range(len(row)):
+        row[c] = 0.0
+    for k in range(dense_start[r], dense_start[r + 1]):
+        source, count = weight_rows[dense_rows[k]], dense_counts[k]
+        for c in range(len(row)):
+            row[c] += count * source[c]
+    for k in range(sparse_start[r], sparse_start[r + 1]):
+        term, count = terms[k], counts[k]
+        for p in range(term_start[term], term_start[term + 1]):
+            row[docs[p]] += count * weights[p]
 
 
-scatter_postings: Callable[..., None] = _compile(_scatter_postings)
+bm25_row: Callable[..., None] = _compile(_bm25_row)
+
+
+def _bm25_rows(postings: Any, sparse: Any, dense: Any, out: NDArray[np.float32]) -> None:
+    """Every query's BM25 scores (bm25_row) into its row of `out`."""
+    for r in range(len(out)):
+        bm25_row(r, postings, sparse, dense, out[r])
+
+
+bm25_rows: Callable[..., None] = _compile(_bm25_rows)
+
+
+def _add_z_row(
+    row: NDArray[np.float32], into: NDArray[np.float32], weight: float, min_std: float, shift: NDArray[np.float32]
+) -> tuple[float, float]:
+    """Adds weight × (row − mean) / std, less its constant −weight × mean / std, to `into` (nothing where std ≤
+    min_std), and `shift` (one value per column, or empty for none) in the same pass; returns row's mean and std."""
+    n = len(row)
+    first = 0.0
+    second = 0.0
+    for c in range(n):
+        first += row[c]
+        second += row[c] * row[c]
+    mean = first / max(n, 1)
+    std = np.sqrt(max(second / max(n, 1) - mean * mean, 0.0))
+    shifted = len(shift) > 0
+    if std > min_std:
+        scale = np.float32(weight / std)
+        if shifted:
+            for c in range(n):
+                into[c] += scale * row[c] + shift[c]
+        else:
+            for c in range(n):
+                into[c] += scale * row[c]
+    elif shifted:
+        for c in range(n):
+            into[c] += shift[c]
+    return mean, std
+
+
+add_z_row: Callable[..., tuple[float, float]] = _compile(_add_z_row)
+
+
+def _add_bm25_z(
+    postings: Any,
+    sparse: Any,
+    dense: Any,
+    total: NDArray[np.float32],
+    weight: float,
+    min_std: float,
+    shift: NDArray[np.float32],
+    row: NDArray[np.float32],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """add_z_row of each query's BM25 scores (bm25_row) to its row of `total`, the scores of one query at a time in
+    `row` (one document-long buffer, so they stay in cache between scoring and adding); returns the rows' means and
+    stds."""
+    means = np.zeros(len(total))
+    stds = np.zeros(len(total))
+    for r in range(len(total)):
+        bm25_row(r, postings, sparse, dense, row)
+        means[r], stds[r] = add_z_row(row, total[r], weight, min_std, shift)
+    return means, stds
+
+
+add_bm25_z: Callable[..., tuple[NDArray[np.float64], NDArray[np.float64]]] = _compile(_add_bm25_z)
 
 
 def _add_z_scored(
@@ -70,36 +140,12 @@ def _add_z_scored(
     min_std: float,
     shift: NDArray[np.float32],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Adds weight × (source[i] − mean) / std, less its constant −weight × mean / std, to total[targets[i]] for
-    each row i of `source` (nothing where std ≤ min_std), and `shift` (one value per column, or empty for none) to
-    every target row in the same pass; returns each row's mean and std. Row by row, so a row is still in cache
-    when it is added."""
-    rows, n = source.shape
-    means = np.zeros(rows)
-    stds = np.zeros(rows)
-    shifted = len(shift) > 0
-    for i in range(rows):
-        row = source[i]
-        first = 0.0
-        second = 0.0
-        for c in range(n):
-            first += row[c]
-            second += row[c] * row[c]
-        mean = first / max(n, 1)
-        std = np.sqrt(max(second / max(n, 1) - mean * mean, 0.0))
-        means[i], stds[i] = mean, std
-        into = total[targets[i]]
-        if std > min_std:
-            scale = np.float32(weight / std)
-            if shifted:
-                for c in range(n):
-                    into[c] += scale * row[c] + shift[c]
-            else:
-                for c in range(n):
-                    into[c] += scale * row[c]
-        elif shifted:
-            for c in range(n):
-                into[c] += shift[c]
+    """add_z_row of each row i of `source` to total[targets[i]]; returns each row's mean and std. Row by row, so a
+    row is still in cache when it is added."""
+    means = np.zeros(len(source))
+    stds = np.zeros(len(source))
+    for i in range(len(source)):
+        means[i], stds[i] = add_z_row(source[i], total[targets[i]], weight, min_std, shift)
     return means, stds
 
 

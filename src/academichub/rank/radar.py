@@ -195,9 +195,9 @@ def aspect_candidates(
 def _product_buffer(blocks: Sequence[Sequence[RadarQuery]], n: int) -> Matrix:
     """Room for the largest block's matrix product: its scores, a chunk of its seed and 👎 vectors' similarities
     (NEAREST_CHUNK_CELLS / n vectors at most, so an imported library of thousands of seeds needs no more memory
-    than a few), one running-max row per set; later its BM25 scores, over the chunk and the sets' rows."""
+    than a few), one running-max row per set."""
     limit = max(MIN_BLOCK_RADARS, NEAREST_CHUNK_CELLS // max(n, 1))
-    rows = max(max(2 * len(b), len(b) + _sets(b) + min(limit, _set_vectors(b))) for b in blocks)
+    rows = max(len(b) + _sets(b) + min(limit, _set_vectors(b)) for b in blocks)
     return np.empty((rows, n), dtype=np.float32)
 
 
@@ -233,7 +233,7 @@ def _rank_block(
         offset += _add_dense(day.vectors, queries, weights, coef, product, seed_cut)
     else:
         total.fill(0.0)
-    offset += _add_lexical(day, queries, weights, total, product[len(product) - rows :])
+    offset += _add_lexical(day, queries, weights, total)
     evidence = _bonuses_and_filters(day, queries, weights, total, desc_stats, seed_cut)
     aspects = _add_aspects(day, queries, weights, total)
     kept = top_columns(total, top_k)
@@ -268,16 +268,15 @@ def _z_scale(weight: float, mean: NDArray[np.float64], std: NDArray[np.float64])
 
 
 def _add_lexical(
-    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix, scratch: Matrix
+    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, total: Matrix
 ) -> NDArray[np.float64]:
-    """BM25 of description + keywords + seed texts for the whole block (into `scratch`), z-scored per radar; the
-    recency penalty (the same for every radar: new work first) is subtracted in the same pass over `total`."""
+    """BM25 of description + keywords + seed texts, z-scored per radar, into the block's rows; the recency penalty
+    (the same for every radar: new work first) is subtracted in the same pass over `total`."""
     own = [tokenize(" ".join([q.radar.description, *q.radar.keywords])) for q in queries]
     seeds = [tokenize(" ".join(_lexical_seeds(q))) for q in queries]
-    day.bm25.score_block(own, scratch, salient=seeds if any(seeds) else (), keep=LEXICAL_SEED_TERMS)
     stale = day.staleness if day.staleness is not None and weights.recency else _NO_SHIFT
-    targets = np.arange(len(queries), dtype=np.int64)
-    mean, std = add_z_scored(scratch, total, targets, weights.bm25, MIN_STD, np.float32(-weights.recency) * stale)
+    mean, std = day.bm25.add_z_block(own, total, weights.bm25, MIN_STD, np.float32(-weights.recency) * stale,
+                                     salient=seeds if any(seeds) else (), keep=LEXICAL_SEED_TERMS)  # fmt: skip
     return _z_scale(weights.bm25, mean, std)[1]
 
 
