@@ -500,15 +500,14 @@ kept_in_sets: Callable[..., NDArray[np.bool_]] = _compile(_kept_in_sets)
 
 
 def _union_postings(
-    starts: NDArray[np.intp],
-    order: NDArray[np.intp],
+    starts: NDArray[np.int64],
     values: NDArray[np.intp],
     terms: NDArray[np.int64],
     group_start: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """For each group g, the ascending union of its terms' postings (terms[group_start[g]:group_start[g + 1]]; term
-    t's postings are values[order[starts[t]:starts[t + 1]]], ascending), merged head by head without repeats;
-    returns (the unions one after another, where each starts)."""
+    t's postings are values[starts[t]:starts[t + 1]], ascending), merged head by head without repeats; returns (the
+    unions one after another, where each starts)."""
     size = 0
     for t in terms:
         size += starts[t + 1] - starts[t]
@@ -525,11 +524,11 @@ def _union_postings(
         while True:
             best = -1
             for k in range(count):
-                if head[k] < end[k] and (best < 0 or values[order[head[k]]] < values[order[head[best]]]):
+                if head[k] < end[k] and (best < 0 or values[head[k]] < values[head[best]]):
                     best = k
             if best < 0:
                 break
-            value = values[order[head[best]]]
+            value = values[head[best]]
             head[best] += 1
             if value != last:
                 out[at] = value

@@ -21,6 +21,7 @@ from academichub.rank.text import ENGLISH_STOP_WORDS
 _PIECES = re.compile(r"([a-z0-9]+)")
 _UNICODE_PIECES = re.compile(r"([^\W_]+)")  # a word of a folded non-ASCII text: letters and digits of any script
 _PHRASE = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")  # what the positional index can answer: a word or words
+_NO_PAPERS = np.zeros(0, dtype=np.intp)
 GAP_SPACE, GAP_HYPHEN, GAP_OTHER = 0, 1, 2  # what follows a word: " ", "-", anything else or the paper's end
 _GAPS = {" ": GAP_SPACE, "-": GAP_HYPHEN}
 
@@ -36,6 +37,8 @@ class DayTokens:
     in_title: NDArray[np.bool_]  # [positions]
     by_word: NDArray[np.intp]  # positions sorted by word id (ascending within a word)
     word_starts: NDArray[np.intp]  # [vocab + 1] where each word's positions start in by_word
+    word_docs_flat: NDArray[np.intp]  # the distinct papers holding each word (ascending), word after word
+    word_doc_starts: NDArray[np.int64]  # [vocab + 1] where each word's papers start in word_docs_flat
     scanned: NDArray[np.intp]  # papers with non-ASCII text (indexed by their folded words), ascending
     is_scanned: NDArray[np.bool_]  # [papers]
 
@@ -74,23 +77,30 @@ class DayTokens:
         return distinct
 
     def word_docs(self, words: Sequence[str]) -> list[NDArray[np.intp]]:
-        """For each folded word, the indexed papers holding it or its plural ("s", "es") as a whole word (ascending),
-        found for all the words in one compiled merge of their positions (rank.kernels)."""
+        """For each folded word, the indexed papers holding it or its plural ("s", "es") as a whole word (ascending):
+        a word found in one form is a slice of its papers, the others are merged together in one compiled pass."""
         ids = [[self.vocab[f] for f in (w, w + "s", w + "es") if f in self.vocab] for w in words]
-        group_start = offsets([len(forms) for forms in ids])
-        terms = np.fromiter((j for forms in ids for j in forms), dtype=np.int64, count=int(group_start[-1]))
-        unions, where = union_postings(self.word_starts, self.by_word, self.docs, terms, group_start)
-        return [unions[a:b] for a, b in pairwise(where.tolist())]
+        out = [self._papers_of(forms[0]) if len(forms) == 1 else _NO_PAPERS for forms in ids]
+        merged = [k for k, forms in enumerate(ids) if len(forms) > 1]
+        if merged:
+            group_start = offsets([len(ids[k]) for k in merged])
+            terms = np.fromiter((j for k in merged for j in ids[k]), dtype=np.int64, count=int(group_start[-1]))
+            unions, where = union_postings(self.word_doc_starts, self.word_docs_flat, terms, group_start)
+            for k, (a, b) in zip(merged, pairwise(where.tolist()), strict=True):
+                out[k] = unions[a:b]
+        return out
+
+    def _papers_of(self, word: int) -> NDArray[np.intp]:
+        return self.word_docs_flat[self.word_doc_starts[word] : self.word_doc_starts[word + 1]]
 
     def stop_word_docs(self) -> dict[str, NDArray[np.intp]]:
         """Stop word → ASCII papers containing it (ascending): a word's positions are in paper order."""
         out: dict[str, NDArray[np.intp]] = {}
         for word in ENGLISH_STOP_WORDS.intersection(self.vocab):
-            j = self.vocab[word]
-            docs = self.docs[self.by_word[self.word_starts[j] : self.word_starts[j + 1]]]
+            docs = self._papers_of(self.vocab[word])
             docs = docs[~self.is_scanned[docs]]  # the others' stop words come from their own tokenising
             if len(docs):
-                out[word] = docs[np.concatenate([[True], docs[1:] != docs[:-1]])]
+                out[word] = docs
         return out
 
 
@@ -129,4 +139,15 @@ def tokenize_day(titles: list[str | None], abstracts: list[str]) -> DayTokens:
     word_starts = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=len(vocab_ids)))])
     is_scanned = np.fromiter((t is None for t in titles), dtype=bool, count=len(titles))
     scanned = np.flatnonzero(is_scanned)
-    return DayTokens(vocab_ids, ids, gap_codes, docs, in_title, by_word, word_starts, scanned, is_scanned)
+    word_docs, word_doc_starts = _papers_by_word(ids[by_word], docs[by_word], len(vocab_ids))
+    return DayTokens(vocab_ids, ids, gap_codes, docs, in_title, by_word, word_starts, word_docs, word_doc_starts,
+                     scanned, is_scanned)  # fmt: skip
+
+
+def _papers_by_word(words: NDArray[np.intp], docs: NDArray[np.intp], vocab: int) -> tuple[NDArray[np.intp], ...]:
+    """From every position's (word, paper), sorted by word then paper: each word's distinct papers, word after
+    word, and where each word's start."""
+    first = np.ones(len(words), dtype=bool)
+    first[1:] = (words[1:] != words[:-1]) | (docs[1:] != docs[:-1])
+    kept = words[first]
+    return docs[first], offsets(np.bincount(kept, minlength=vocab))
