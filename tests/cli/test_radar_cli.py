@@ -39,6 +39,15 @@ def test_radar_lifecycle(hub):
     assert json.loads(hub("radar", "list", "--format", "json").output) == []
 
 
+def test_radar_create_and_list_read_as_plain_english(hub):
+    created = hub("radar", "create", "one", "--description", "x", "--seed", "2606.27926").output
+    assert "(1 seed paper, 0 seed texts)" in created
+    long = "3D scene understanding, video generation and diffusion models for images and point clouds"
+    hub("radar", "create", "long", "--description", long)
+    listed = hub("radar", "list").output
+    assert "long: 3D scene understanding, video generation and diffusion models for… (size 20)" in listed
+
+
 def test_daily_json_is_numbered_with_reasons(hub):
     hub("radar", "create", "llm", "--description", "large language model reasoning", "--keyword", "reasoning")
     digest = daily(hub, "--size", "6")

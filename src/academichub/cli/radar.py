@@ -16,6 +16,7 @@ from academichub.cli.context import AppContext, pass_app
 from academichub.cli.lookup import default_radar, latest_day, paper_from_reference, radar_named
 from academichub.cli.render import print_json
 from academichub.cli.render_digest import digest_json, digest_markdown, print_digest
+from academichub.deliver.entries import shorten
 from academichub.errors import InputError
 from academichub.ingest.normalize import key_for_reference
 from academichub.models import FeedbackKind, Radar
@@ -29,6 +30,7 @@ from academichub.store import Store
 
 LIST: dict[str, Any] = {"multiple": True}
 F = TypeVar("F", bound=Callable[..., Any])
+LIST_DESCRIPTION_CHARS = 70  # `radar list` shows this much of a description, cut at a word
 
 
 def radar_options(command: F) -> F:
@@ -64,7 +66,9 @@ def radar_create(app: AppContext, /, name: str, **fields: object) -> None:
     if app.store.radar_by_name(name) is not None:
         raise InputError(f"a radar named {name!r} already exists; use `academichub radar edit {name}`")
     saved = _save(app.store, Radar(name=name), fields)
-    click.echo(f"Created radar {saved.name!r} ({len(saved.seeds)} seed papers, {len(saved.seed_texts)} seed texts).")
+    seeds, texts = len(saved.seeds), len(saved.seed_texts)
+    click.echo(f"Created radar {saved.name!r} ({seeds} seed paper{'s' * (seeds != 1)}, "
+               f"{texts} seed text{'s' * (texts != 1)}).")  # fmt: skip
 
 
 @radar.command("edit")
@@ -92,7 +96,8 @@ def radar_list(app: AppContext, fmt: str) -> None:
     elif not radars:
         click.echo("No radars yet: academichub radar create NAME --description '…'")
     for r in radars if fmt == "table" else []:
-        click.echo(f"{r.name}: {r.description[:70] or ', '.join(r.keywords)} (size {r.size})")
+        about = shorten(r.description, LIST_DESCRIPTION_CHARS) or ", ".join(r.keywords)
+        click.echo(f"{r.name}: {about} (size {r.size})")
 
 
 @radar.command("show")
