@@ -60,6 +60,18 @@ def test_one_word_keywords_found_together_equal_a_regex_scan():
     assert found[1]["schrodinger"].tolist() == [3]  # "Schrödinger", folded
 
 
+def test_a_blocks_phrases_found_together_equal_a_regex_scan():
+    """keyword_hits_block checks a block's new multi-word and hyphenated keywords in one compiled pass."""
+    papers = [Paper(keys=(f"t:{i}",), title=t, abstract=a, id=i + 1) for i, (t, a) in enumerate(PAPERS)]
+    fresh = index_day(papers, np.zeros((0, 0), dtype=np.float32))
+    radars = [TERMS[::2], TERMS[1::2], ["Real-World", "c++ code", "  ", "naïve Bayes"]]
+    found = keyword_hits_block(fresh, radars)
+    for radar, hits in zip(radars, found, strict=True):
+        assert list(hits) == radar
+        for term, papers_found in hits.items():
+            assert papers_found.tolist() == (scan(fresh, term) if term.strip() else []), term
+
+
 def test_the_positional_index_holds_non_ascii_papers_by_their_folded_words(day):
     assert day.tokens.scanned.tolist() == [3, 8, 9]  # "Schrödinger", "łódź", "α-helix": BM25 tokenises them itself
     assert phrase_hits(day, "real-world").tolist() == [0, 2, 3, 8, 9]  # 9 also has "real–world": en dash, no match

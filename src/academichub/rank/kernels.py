@@ -539,3 +539,68 @@ def _union_postings(
 
 
 union_postings: Callable[..., tuple[NDArray[np.int64], NDArray[np.int64]]] = _compile(_union_postings)
+
+
+def _phrase_postings(
+    positions: tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp], NDArray[np.int8], NDArray[np.intp]],
+    phrase_start: NDArray[np.int64],
+    anchors: NDArray[np.int64],
+    form_start: NDArray[np.int64],
+    forms: NDArray[np.int64],
+    gap_before: NDArray[np.int8],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """For each phrase, the papers (ascending, once each) where its words follow one another with the given gaps.
+    `positions` (word_starts, by_word, ids, gaps, docs) is a positional index (rank.tokens.DayTokens). Phrase p has
+    words phrase_start[p]:phrase_start[p + 1] (global word numbers); word w may be any of the word ids
+    forms[form_start[w]:form_start[w + 1]], and gap_before[w] must follow the word before it. Each phrase is
+    checked at the positions of its word anchors[p] (0-based within the phrase; its rarest), merged in position
+    order; returns (the papers one phrase after another, where each phrase's start)."""
+    word_starts, by_word, ids, gaps, docs = positions
+    size = 0
+    for p in range(len(anchors)):
+        w = phrase_start[p] + anchors[p]
+        for f in range(form_start[w], form_start[w + 1]):
+            size += word_starts[forms[f] + 1] - word_starts[forms[f]]
+    out = np.empty(size, dtype=np.int64)
+    where = np.zeros(len(anchors) + 1, dtype=np.int64)
+    at = 0
+    for p in range(len(anchors)):
+        first, length, anchor = phrase_start[p], phrase_start[p + 1] - phrase_start[p], anchors[p]
+        anchor_forms = form_start[first + anchor + 1] - form_start[first + anchor]
+        head = np.empty(anchor_forms, dtype=np.int64)
+        end = np.empty(anchor_forms, dtype=np.int64)
+        for k in range(anchor_forms):
+            word = forms[form_start[first + anchor] + k]
+            head[k], end[k] = word_starts[word], word_starts[word + 1]
+        begin = at
+        while True:
+            best = -1
+            for k in range(anchor_forms):
+                if head[k] < end[k] and (best < 0 or by_word[head[k]] < by_word[head[best]]):
+                    best = k
+            if best < 0:
+                break
+            start = by_word[head[best]] - anchor
+            head[best] += 1
+            if start < 0 or start + length > len(ids):
+                continue
+            holds = True
+            for k in range(length):  # a paper's last word is followed by GAP_OTHER: no phrase runs into the next
+                if k and gaps[start + k - 1] != gap_before[first + k]:
+                    holds = False
+                    break
+                if k != anchor:
+                    found = False
+                    for f in range(form_start[first + k], form_start[first + k + 1]):
+                        found = found or forms[f] == ids[start + k]
+                    if not found:
+                        holds = False
+                        break
+            if holds and (at == begin or out[at - 1] != docs[start]):
+                out[at] = docs[start]
+                at += 1
+        where[p + 1] = at
+    return out[:at], where
+
+
+phrase_postings: Callable[..., tuple[NDArray[np.int64], NDArray[np.int64]]] = _compile(_phrase_postings)

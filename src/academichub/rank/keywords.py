@@ -14,6 +14,7 @@ from academichub.rank.day import DayIndex
 from academichub.rank.kernels import add_to_rows, fill_rows, offsets
 from academichub.rank.matching import author_key, fold, has_phrase, is_whole_word, phrase, phrase_starts
 from academichub.rank.text import tokenize
+from academichub.rank.tokens import indexable
 
 MAX_COUNTED_KEYWORDS = 3  # a paper earns the keyword bonus for at most this many matched keywords
 
@@ -102,14 +103,14 @@ def keyword_hits(day: DayIndex, keywords: Iterable[str]) -> dict[str, NDArray[np
 
 
 def keyword_hits_block(day: DayIndex, keywords: Sequence[Sequence[str]]) -> list[dict[str, NDArray[np.intp]]]:
-    """`keyword_hits` for each radar of a block. The one-word ASCII keywords not yet looked up on the day are found
-    first, all together, from the positional index (DayTokens.word_docs): one compiled merge instead of a few numpy
-    calls each."""
-    words = sorted(
-        {k.lower() for radar in keywords for k in radar if k.isascii() and k.isalnum()} - day.phrase_hits.keys()
-    )
-    for word, hits in zip(words, day.tokens.word_docs(words), strict=True):
-        day.phrase_hits[word] = hits
+    """`keyword_hits` for each radar of a block. The ASCII keywords not yet looked up on the day that the positional
+    index answers (words, or words joined by spaces or hyphens) are found first, all together
+    (DayTokens.phrases_docs: compiled passes instead of a few numpy calls each)."""
+    new = sorted({k.lower() for radar in keywords for k in radar if k.isascii()} - day.phrase_hits.keys())
+    needles = {key: " ".join(key.split()) for key in new}
+    indexed = [key for key in new if needles[key] and indexable(needles[key])]
+    for key, hits in zip(indexed, day.tokens.phrases_docs([needles[k] for k in indexed]), strict=True):
+        day.phrase_hits[key] = hits
     return [keyword_hits(day, radar) for radar in keywords]
 
 

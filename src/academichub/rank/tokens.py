@@ -15,7 +15,7 @@ from itertools import pairwise, repeat
 import numpy as np
 from numpy.typing import NDArray
 
-from academichub.rank.kernels import offsets, union_postings
+from academichub.rank.kernels import offsets, phrase_postings, union_postings
 from academichub.rank.text import ENGLISH_STOP_WORDS
 
 _PIECES = re.compile(r"([a-z0-9]+)")
@@ -24,6 +24,12 @@ _PHRASE = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")  # what the positional inde
 _NO_PAPERS = np.zeros(0, dtype=np.intp)
 GAP_SPACE, GAP_HYPHEN, GAP_OTHER = 0, 1, 2  # what follows a word: " ", "-", anything else or the paper's end
 _GAPS = {" ": GAP_SPACE, "-": GAP_HYPHEN}
+
+
+def indexable(needle: str) -> bool:
+    """Whether a folded needle is what the positional index answers: one word, or words joined by single spaces
+    or hyphens."""
+    return _PHRASE.fullmatch(needle) is not None
 
 
 @dataclass(frozen=True)
@@ -44,37 +50,43 @@ class DayTokens:
 
     def phrase_docs(self, needle: str) -> NDArray[np.intp] | None:
         """Indexed papers holding the folded needle (one word, or words joined by single spaces or hyphens) as whole
-        words, the last one possibly plural ("s", "es"); None when the needle is not that. Starts from the rarest
-        word."""
-        if not _PHRASE.fullmatch(needle):
-            return None
-        parts = _PIECES.split(needle)
-        words, gaps = parts[1::2], [_GAPS[g] for g in parts[2:-1:2]]
-        if len(words) == 1:
-            return self.word_docs(words)[0]
-        forms = [[self.vocab[f] for f in (w, w + "s", w + "es")[: 3 if k == len(words) - 1 else 1] if f in self.vocab]
-                 for k, w in enumerate(words)]  # fmt: skip
-        if not all(forms):
-            return np.zeros(0, dtype=np.intp)
-        sizes = [sum(int(self.word_starts[j + 1] - self.word_starts[j]) for j in ids) for ids in forms]
-        anchor = sizes.index(min(sizes))
-        starts = np.concatenate([self.by_word[self.word_starts[j] : self.word_starts[j + 1]] for j in forms[anchor]])
-        if len(forms[anchor]) > 1:
-            starts.sort()
-        starts = starts - anchor
-        starts = starts[(starts >= 0) & (starts + len(words) <= len(self.ids))]
-        for k, ids in enumerate(forms):
-            if k:  # the paper's last word is followed by GAP_OTHER, so no phrase runs into the next paper
-                starts = starts[self.gaps[starts + k - 1] == gaps[k - 1]]
-            if k != anchor:
-                found = self.ids[starts + k]
-                keep = found == ids[0]
-                for j in ids[1:]:
-                    keep |= found == j
-                starts = starts[keep]
-        docs = self.docs[starts]  # ascending, as positions are
-        distinct: NDArray[np.intp] = docs[np.concatenate([[True], docs[1:] != docs[:-1]])] if len(docs) else docs
-        return distinct
+        words, the last one possibly plural ("s", "es"); None when the needle is not that."""
+        return self.phrases_docs([needle])[0] if indexable(needle) else None
+
+    def phrases_docs(self, needles: Sequence[str]) -> list[NDArray[np.intp]]:
+        """phrase_docs of many indexable needles: the one-word ones through word_docs, the others checked together in
+        one compiled pass (rank.kernels.phrase_postings), each at the positions of its rarest word."""
+        out = [_NO_PAPERS] * len(needles)
+        parsed = [(k, _PIECES.split(needle)) for k, needle in enumerate(needles)]
+        single = [(k, parts[1]) for k, parts in parsed if len(parts) == 3]
+        for (k, _), docs in zip(single, self.word_docs([word for _, word in single]), strict=True):
+            out[k] = docs
+        phrases, lengths, anchors, forms, gap_before = [], [], [], [], []
+        for k, parts in parsed:
+            words = parts[1::2]
+            if len(words) < 2:
+                continue
+            ids = [[self.vocab[f] for f in (w, w + "s", w + "es")[: 3 if j == len(words) - 1 else 1] if f in self.vocab]
+                   for j, w in enumerate(words)]  # fmt: skip
+            if not all(ids):
+                continue  # a word no paper has: no paper has the phrase
+            sizes = [sum(int(self.word_starts[j + 1] - self.word_starts[j]) for j in word) for word in ids]
+            phrases.append(k)
+            lengths.append(len(words))
+            anchors.append(sizes.index(min(sizes)))
+            forms += ids
+            gap_before += [GAP_OTHER] + [_GAPS[g] for g in parts[2:-1:2]]
+        if phrases:
+            flat = np.fromiter((j for word in forms for j in word), dtype=np.int64, count=sum(map(len, forms)))
+            found, where = phrase_postings(
+                (self.word_starts, self.by_word, self.ids, self.gaps, self.docs),
+                offsets(lengths),
+                np.asarray(anchors, dtype=np.int64), offsets([len(word) for word in forms]), flat,
+                np.asarray(gap_before, dtype=np.int8),
+            )  # fmt: skip
+            for k, (a, b) in zip(phrases, pairwise(where.tolist()), strict=True):
+                out[k] = found[a:b]
+        return out
 
     def word_docs(self, words: Sequence[str]) -> list[NDArray[np.intp]]:
         """For each folded word, the indexed papers holding it or its plural ("s", "es") as a whole word (ascending):
