@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,3 +39,9 @@ def test_empty_and_punctuation_only_text_give_no_tokens() -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
 def test_ascii_text_splits_exactly_as_the_word_regex_finds(text: str) -> None:
     assert tokenize(text, stop_words=frozenset()) == re.findall(r"[a-z0-9]+", text.lower())
+
+
+@given(st.text(alphabet=st.sampled_from("aZ9 -.éÅß’—ｆΩ\u00a0\u2028ｌﬁ²"), max_size=200))
+def test_non_ascii_text_without_cjk_splits_as_the_word_regex_finds_after_nfkc(text: str) -> None:
+    expected = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", text).lower())
+    assert tokenize(text, stop_words=frozenset()) == expected

@@ -57,6 +57,8 @@ def tokenize(text: str, *, stop_words: frozenset[str] = ENGLISH_STOP_WORDS) -> l
     if text.isascii():  # NFKC is the identity and there are no CJK runs
         return [w for w in _ascii_words(text) if w not in stop_words]
     norm = unicodedata.normalize("NFKC", text).lower()
+    if not _CJK_RUN.search(norm):  # every other non-ASCII character only separates words, as a space does
+        return [w for w in _ascii_words(norm.encode("ascii", "replace").decode("ascii")) if w not in stop_words]
     tokens: list[str] = []
     pos = 0
     for match in _CJK_RUN.finditer(norm):
