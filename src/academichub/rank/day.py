@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,18 +76,20 @@ class DayIndex:
     sentences: SentenceRows | None = None  # each paper's sentence vectors, for the aspect signal (rank.aspects)
     staleness: NDArray[np.float32] | None = None  # [n] 0 (new) … 1 (a year old) (rank.recency); None: all new
     phrase_hits: dict[str, NDArray[np.intp]] = field(default_factory=dict, compare=False, repr=False)
-    _ridge_factors: dict[float, tuple[Any, bool]] = field(default_factory=dict, compare=False, repr=False)
+    _ridge_inverses: dict[float, NDArray[np.float64]] = field(default_factory=dict, compare=False, repr=False)
 
     def solve_ridge(self, ridge: float, x: NDArray[np.float64]) -> NDArray[np.float64]:
-        """(½Σ + λI)⁻¹ x for the vectors' covariance Σ and λ = ridge × mean per-dimension variance; the
-        Cholesky factor is computed once per day and λ."""
-        factor = self._ridge_factors.get(ridge)
-        if factor is None:
+        """(½Σ + λI)⁻¹ x for the vectors' covariance Σ and λ = ridge × mean per-dimension variance. The inverse (of a
+        well-conditioned d × d matrix: λ bounds it below) is computed once per day and λ through its Cholesky
+        factor; each solve is then one matrix product, which releases the GIL where scipy's solve holds it."""
+        inverse = self._ridge_inverses.get(ridge)
+        if inverse is None:
             cov = self.stats.cov
             d = len(cov)
             lam = ridge * max(float(np.trace(cov)) / max(d, 1), 1e-12)
-            factor = self._ridge_factors[ridge] = cho_factor(cov / 2.0 + lam * np.eye(d))
-        return np.asarray(cho_solve(factor, x), dtype=np.float64)
+            inverse = cho_solve(cho_factor(cov / 2.0 + lam * np.eye(d)), np.eye(d))
+            self._ridge_inverses[ridge] = inverse
+        return np.asarray(inverse @ x, dtype=np.float64)
 
 
 def index_day(
