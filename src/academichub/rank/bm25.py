@@ -84,7 +84,7 @@ class BM25Index:
         self._term_start = tf.indptr.astype(np.int64)  # the postings as the compiled scatter reads them
         self._docs = tf.indices.astype(np.int32)
         self._weights = tf.data.astype(np.float32)
-        self._dense: dict[int, NDArray[np.float32]] = {}  # term → its weights over every document (score_block)
+        self._dense: dict[int, NDArray[np.float32]] = {}  # frequent term → its weights over every document
 
     def docs_with(self, token: str) -> NDArray[np.int32]:
         """Documents containing the token, ascending (empty for an unknown token)."""

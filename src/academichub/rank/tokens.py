@@ -66,8 +66,7 @@ class DayTokens:
             words = parts[1::2]
             if len(words) < 2:
                 continue
-            ids = [[self.vocab[f] for f in (w, w + "s", w + "es")[: 3 if j == len(words) - 1 else 1] if f in self.vocab]
-                   for j, w in enumerate(words)]  # fmt: skip
+            ids = [self._forms(w, plural=j == len(words) - 1) for j, w in enumerate(words)]
             if not all(ids):
                 continue  # a word no paper has: no paper has the phrase
             sizes = [sum(int(self.word_starts[j + 1] - self.word_starts[j]) for j in word) for word in ids]
@@ -91,7 +90,7 @@ class DayTokens:
     def word_docs(self, words: Sequence[str]) -> list[NDArray[np.intp]]:
         """For each folded word, the indexed papers holding it or its plural ("s", "es") as a whole word (ascending):
         a word found in one form is a slice of its papers, the others are merged together in one compiled pass."""
-        ids = [[self.vocab[f] for f in (w, w + "s", w + "es") if f in self.vocab] for w in words]
+        ids = [self._forms(w, plural=True) for w in words]
         out = [self._papers_of(forms[0]) if len(forms) == 1 else _NO_PAPERS for forms in ids]
         merged = [k for k, forms in enumerate(ids) if len(forms) > 1]
         if merged:
@@ -101,6 +100,11 @@ class DayTokens:
             for k, (a, b) in zip(merged, pairwise(where.tolist()), strict=True):
                 out[k] = unions[a:b]
         return out
+
+    def _forms(self, word: str, *, plural: bool) -> list[int]:
+        """The ids of the word as written and, with `plural`, of its plurals ("s", "es"), those the day has."""
+        vocab = self.vocab
+        return [vocab[f] for f in ((word, word + "s", word + "es") if plural else (word,)) if f in vocab]
 
     def _papers_of(self, word: int) -> NDArray[np.intp]:
         return self.word_docs_flat[self.word_doc_starts[word] : self.word_doc_starts[word + 1]]
@@ -158,7 +162,7 @@ def tokenize_day(titles: list[str | None], abstracts: list[str]) -> DayTokens:
 
 def _papers_by_word(words: NDArray[np.intp], docs: NDArray[np.intp], vocab: int) -> tuple[NDArray[np.intp], ...]:
     """From every position's (word, paper), sorted by word then paper: each word's distinct papers, word after
-    word, and where each word's start."""
+    word, and where each word's papers start."""
     first = np.ones(len(words), dtype=bool)
     first[1:] = (words[1:] != words[:-1]) | (docs[1:] != docs[:-1])
     kept = words[first]
