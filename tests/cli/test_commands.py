@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -85,11 +86,25 @@ def test_demo_shows_real_papers_with_authors_offline(tmp_path):
     assert "is close to one of that seed's sentences" in vision and "like your seed paper “" in vision
 
 
+def test_a_command_loads_only_its_own_module():
+    """`academichub daily` (and --help of one command) imports neither the web app nor the LLM clients: commands are
+    imported when asked for, each listed name resolving to its command."""
+    ctx = click.Context(cli)
+    assert all(cli.get_command(ctx, name).name == name for name in cli.list_commands(ctx))
+    probe = (
+        "import sys; from academichub.cli import cli; cli.main(['daily', '--help'], standalone_mode=False); "
+        "print(sorted(m for m in ('academichub.web.app', 'openai', 'fastapi', 'academichub.cli.serve') "
+        "if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_every_command_is_documented_in_the_readme():
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    for name in cli.commands:
+    for name in cli.list_commands(click.Context(cli)):
         assert f"academichub {name}" in readme, f"README does not mention `academichub {name}`"
 
 

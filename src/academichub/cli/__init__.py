@@ -6,29 +6,61 @@ never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from academichub import __version__
-from academichub.cli.backup import backup, restore
-from academichub.cli.brief import brief, providers
 from academichub.cli.context import AppContext
-from academichub.cli.demo import demo
-from academichub.cli.export import deliver_test, export
-from academichub.cli.papers import papers, search
-from academichub.cli.radar import daily, embed, feedback, radar
-from academichub.cli.run import run_daily_command, runs
-from academichub.cli.serve import serve
-from academichub.cli.sources import fetch, harvest, ingest, init, sources
-from academichub.cli.user import user
 from academichub.errors import AcademicHubError
 from academichub.sources.xml import warn_old_expat
 
 PARSES_XML = frozenset({"fetch", "harvest", "ingest", "run-daily", "serve"})  # warned about an old Expat at start
+COMMANDS = {  # name → where it lives, imported when it runs (or when --help lists it)
+    "init": "sources:init",
+    "fetch": "sources:fetch",
+    "harvest": "sources:harvest",
+    "ingest": "sources:ingest",
+    "papers": "papers:papers",
+    "search": "papers:search",
+    "sources": "sources:sources",
+    "radar": "radar:radar",
+    "feedback": "radar:feedback",
+    "daily": "radar:daily",
+    "embed": "radar:embed",
+    "run-daily": "run:run_daily_command",
+    "runs": "run:runs",
+    "demo": "demo:demo",
+    "export": "export:export",
+    "deliver-test": "export:deliver_test",
+    "brief": "brief:brief",
+    "providers": "brief:providers",
+    "serve": "serve:serve",
+    "backup": "backup:backup",
+    "restore": "backup:restore",
+    "user": "user:user",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command is asked for: `academichub daily` does not
+    load the web app, the LLM clients or the exporters (about 2 s of imports on a 2-core machine)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return super().get_command(ctx, name)
+        module, attribute = COMMANDS[name].split(":")
+        command = getattr(importlib.import_module(f"academichub.cli.{module}"), attribute)
+        if not isinstance(command, click.Command) or command.name != name:
+            raise RuntimeError(f"academichub.cli.{module}.{attribute} is not the `{name}` command")
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="academichub")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.pass_context
@@ -37,33 +69,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = AppContext()
     if ctx.invoked_subcommand in PARSES_XML:
         warn_old_expat()
-
-
-for command in (
-    init,
-    fetch,
-    harvest,
-    ingest,
-    papers,
-    search,
-    sources,
-    radar,
-    feedback,
-    daily,
-    embed,
-    run_daily_command,
-    runs,
-    demo,
-    export,
-    deliver_test,
-    brief,
-    providers,
-    serve,
-    backup,
-    restore,
-    user,
-):
-    cli.add_command(command)
 
 
 def main() -> None:
