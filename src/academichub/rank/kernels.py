@@ -499,6 +499,19 @@ def _kept_in_sets(
 kept_in_sets: Callable[..., NDArray[np.bool_]] = _compile(_kept_in_sets)
 
 
+def _smallest_head(head: NDArray[np.int64], end: NDArray[np.int64], values: NDArray[np.intp]) -> int:
+    """The step of a k-way merge of ascending runs values[head[k]:end[k]]: which run's head holds the smallest
+    value (the first on a tie), or −1 when every run is spent."""
+    best = -1
+    for k in range(len(head)):
+        if head[k] < end[k] and (best < 0 or values[head[k]] < values[head[best]]):
+            best = k
+    return best
+
+
+smallest_head: Callable[..., int] = _compile(_smallest_head)
+
+
 def _union_postings(
     starts: NDArray[np.int64],
     values: NDArray[np.intp],
@@ -522,10 +535,7 @@ def _union_postings(
             head[k], end[k] = starts[terms[first + k]], starts[terms[first + k] + 1]
         last = -1
         while True:
-            best = -1
-            for k in range(count):
-                if head[k] < end[k] and (best < 0 or values[head[k]] < values[head[best]]):
-                    best = k
+            best = smallest_head(head, end, values)
             if best < 0:
                 break
             value = values[head[best]]
@@ -574,10 +584,7 @@ def _phrase_postings(
             head[k], end[k] = word_starts[word], word_starts[word + 1]
         begin = at
         while True:
-            best = -1
-            for k in range(anchor_forms):
-                if head[k] < end[k] and (best < 0 or by_word[head[k]] < by_word[head[best]]):
-                    best = k
+            best = smallest_head(head, end, by_word)
             if best < 0:
                 break
             start = by_word[head[best]] - anchor
