@@ -7,11 +7,13 @@ import re
 from dataclasses import replace
 from importlib.resources import as_file, files
 
+import numpy as np
 import pytest
 
 from academichub.brief import BriefingOptions, write_briefing
 from academichub.brief.grounding import cited_keys
-from academichub.brief.offline import OfflineProvider
+from academichub.brief.offline import OfflineProvider, write_extractive
+from academichub.brief.providers import BriefPaper
 from academichub.cli.render_briefing import briefing_markdown
 from academichub.models import Radar
 from academichub.pipeline import ingest_files
@@ -81,3 +83,26 @@ def test_the_offline_briefing_is_cached_and_deterministic(day):
     fresh = write_briefing(papers, OfflineProvider(), vectors=vectors)
     assert again.cached and again.sections == first.sections == fresh.sections
     assert store.briefings_for_day(DAY)[0].cache_key == first.cache_key
+
+
+def test_a_cross_field_link_names_only_terms_salient_in_the_pair(day):
+    """The demo's cs.CV video-reasoning benchmark and cs.AI claim-verification paper both use "especially" and
+    "evaluation" once in passing: the link names what one of their titles is about, not those words."""
+    store, _digest, _papers, _vectors = day
+    video = store.paper_by_key("arxiv:2606.27828")
+    claims = store.paper_by_key("arxiv:2606.27736")
+    assert video and claims
+    pair = [
+        BriefPaper(1, video, video.abstract, "cs.CV", np.ones(4, dtype=np.float32)),
+        BriefPaper(2, claims, claims.abstract, "cs.AI", np.ones(4, dtype=np.float32)),
+    ]
+    text = write_extractive(pair, "en")
+    link = next(line for line in text.splitlines() if line.startswith("- [1] (cs.CV) and [2] (cs.AI) both concern"))
+    named = link.split("both concern ")[1].split(". **")[0].split(", ")
+    assert named and "especially" not in named and "evaluation" not in named
+    titles = f"{video.title} {claims.title}".lower()
+    abstracts = (video.abstract.lower(), claims.abstract.lower())
+    assert all(t in titles or min(a.count(t) for a in abstracts) >= 2 for t in named)
+    unrelated = replace(claims, title="A note", abstract="We study especially hard cases. Evaluation follows.")
+    quiet = [pair[0], BriefPaper(2, unrelated, unrelated.abstract, "math.CO", np.ones(4, dtype=np.float32))]
+    assert "both concern" not in write_extractive(quiet, "en")  # nothing salient shared: no link claimed

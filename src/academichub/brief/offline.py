@@ -29,6 +29,7 @@ MAX_QUESTIONS = 4
 MAX_QUOTE_WORDS = 70
 KMEANS_SEED = 0
 RARE_TERM_SHARE = 0.34  # a shared term explains a link only if at most this share of the day's papers use it
+MIN_SHARED_USES = 2  # … and if it is in one of the two titles or each paper uses it this often
 
 _PROTECT = re.compile(r"\$[^$]+\$|\b(?:e\.g|i\.e|et al|vs|cf|Fig|Eq|Sec|resp)\.")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\\(\[])|(?<=[。！？])")
@@ -154,7 +155,9 @@ def paper_matrix(papers: Sequence[BriefPaper]) -> NDArray[np.float32]:
 
 
 def _connections(papers: Sequence[BriefPaper], doc_freq: Counter[str], w: dict[str, str]) -> list[str]:
-    """Pairs from different fields, most similar first, each paper at most twice, with the terms they share."""
+    """Pairs from different fields, most similar first, each paper at most twice, with the salient terms they share:
+    a term both papers use that one of them has in its title or each uses at least twice (a word both abstracts
+    happen to use once, "especially", "evaluation", explains nothing). A pair sharing none is left out."""
     matrix = paper_matrix(papers)
     sims = matrix @ matrix.T
     pairs = [
@@ -168,7 +171,7 @@ def _connections(papers: Sequence[BriefPaper], doc_freq: Counter[str], w: dict[s
     for _sim, i, j in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
         a, b = papers[i], papers[j]
         rare = max(2, RARE_TERM_SHARE * len(papers))
-        common = {t for t in set(_terms(a)) & set(_terms(b)) if doc_freq[t] <= rare}
+        common = {t for t in _salient_shared(a, b) if doc_freq[t] <= rare}
         shared = sorted(common, key=lambda t: (doc_freq[t], t))[:3]
         if not shared or used[i] >= 2 or used[j] >= 2:
             continue
@@ -182,9 +185,20 @@ def _connections(papers: Sequence[BriefPaper], doc_freq: Counter[str], w: dict[s
     return lines
 
 
+def _salient_shared(a: BriefPaper, b: BriefPaper) -> set[str]:
+    """Terms in both papers that one has in its title, or that each uses at least twice."""
+    in_a, in_b = Counter(_terms(a)), Counter(_terms(b))
+    titles = set(_words(a.paper.title)) | set(_words(b.paper.title))
+    return {t for t in in_a.keys() & in_b.keys() if t in titles or min(in_a[t], in_b[t]) >= MIN_SHARED_USES}
+
+
 def _terms(paper: BriefPaper) -> list[str]:
-    words = tokenize(f"{paper.paper.title} {paper.abstract}")
-    return [t for t in words if len(t) >= 4 and not any(c.isdigit() for c in t) and t.isascii()]
+    return _words(f"{paper.paper.title} {paper.abstract}")
+
+
+def _words(text: str) -> list[str]:
+    """The text's terms that can name a topic: ASCII words of four letters or more, without digits."""
+    return [t for t in tokenize(text) if len(t) >= 4 and not any(c.isdigit() for c in t) and t.isascii()]
 
 
 def _top_terms(members: Sequence[BriefPaper], doc_freq: Counter[str], n_docs: int, count: int) -> list[str]:
