@@ -122,7 +122,7 @@ def test_tldrs_are_one_line_per_paper_and_cached(papers, tmp_path):
     briefing = write_briefing(stored, OfflineProvider(), options=options, cache=store)
     assert [k for k, _ in briefing.tldrs] == [1, 2, 3, 4, 5]
     ids = [p.id for p in stored]
-    assert len(store.tldrs_for(ids, "extractive-1", "en", briefing.prompt_version)) == 5
+    assert len(store.tldrs_for(ids, OfflineProvider.model, "en", briefing.prompt_version)) == 5
     store.close()
 
 

@@ -54,7 +54,7 @@ class OfflineProvider:
     """Extractive briefings from the papers themselves; costs nothing and never fails for want of a network."""
 
     name = "offline"
-    model = "extractive-1"
+    model = "extractive-2"  # -2: cross-field links name only terms salient in both papers
     context_tokens = 10**9
 
     def complete(self, request: CompletionRequest) -> Completion:
