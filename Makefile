@@ -9,6 +9,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m academichub.rank.warmup
 	touch $@
 
 demo: $(VENV)/.installed
