@@ -49,20 +49,25 @@ def test_rarer_terms_weigh_more_and_empty_corpus_is_harmless() -> None:
     assert np.all(index.score(["graph"]) >= 0)
 
 
-def test_score_block_matches_score_many_with_frequent_terms_dense_and_rare_ones_sparse() -> None:
+def block_scores(index: BM25Index, queries, *, salient=(), keep: int = 0) -> np.ndarray:
+    """BM25 scores as the ranking's block pass computes them: add_z_block adds weight × s / std to a zero row (its
+    constant left out), so s is that row × std wherever the row is not flat (a flat row gets nothing)."""
+    total = np.zeros((len(queries), index.n_docs), dtype=np.float32)
+    _, std = index.add_z_block(queries, total, 1.0, 1e-12, np.zeros(0, dtype=np.float32), salient=salient, keep=keep)
+    return total.astype(np.float64) * np.where(std > 1e-12, std, 0.0)[:, None]
+
+
+def test_block_scores_match_score_many_with_frequent_terms_dense_and_rare_ones_sparse() -> None:
     rng = np.random.default_rng(4)
     words = [f"w{i}" for i in range(300)]
     weights = 1.0 / np.arange(1, 301)  # Zipf: a few words are in most documents
     docs = [list(rng.choice(words, size=int(rng.integers(3, 40)), p=weights / weights.sum())) for _ in range(400)]
     queries = [list(rng.choice(words + ["unknown"], size=int(rng.integers(0, 30)))) for _ in range(120)]
     index = BM25Index(docs)
-    out = np.full((120, 400), np.nan, dtype=np.float32)
-    index.score_block(queries, out)
-    np.testing.assert_allclose(out, index.score_many(queries), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(block_scores(index, queries), index.score_many(queries), rtol=1e-5, atol=1e-5)
     assert len(index._dense) > 0  # the frequent words were added as dense weight rows
     rare = [["w299"], ["w298", "unknown"], []]
-    index.score_block(rare, out[:3])
-    np.testing.assert_allclose(out[:3], index.score_many(rare), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(block_scores(index, rare), index.score_many(rare), rtol=1e-5, atol=1e-5)
 
 
 def test_add_z_block_adds_each_querys_z_scored_scores_and_the_shift_to_its_row() -> None:
@@ -98,8 +103,7 @@ def test_salient_texts_join_their_queries_by_the_terms_weighing_most() -> None:
     # idf: neural = protein (df 1) > graph (df 2); count × idf decides, ties keep the first-seen order
     index = BM25Index(DOCS)
     text = ["graph", "graph", "graph", "neural", "protein", "nowhere", "protein"]
-    out = np.zeros((4, 3), dtype=np.float32)
-    index.score_block([["graph"], [], ["neural"], []], out, salient=[text, text, [], ["neural", "protein"]], keep=2)
+    out = block_scores(index, [["graph"], [], ["neural"], []], salient=[text, text, [], ["neural", "protein"]], keep=2)
     expected = [
         ["graph", "protein", "protein", "graph", "graph", "graph"],  # a term in both counts twice over
         ["protein", "protein", "graph", "graph", "graph"],
@@ -108,8 +112,8 @@ def test_salient_texts_join_their_queries_by_the_terms_weighing_most() -> None:
     ]
     np.testing.assert_allclose(out, index.score_many(expected), rtol=1e-6)
     for tied, first in ((["neural", "protein"], "neural"), (["protein", "neural"], "protein")):  # equal weights
-        index.score_block([[]], out[:1], salient=[tied], keep=1)
-        np.testing.assert_allclose(out[0], index.score([first]), rtol=1e-6)  # the one seen first
+        one = block_scores(index, [[]], salient=[tied], keep=1)
+        np.testing.assert_allclose(one[0], index.score([first]), rtol=1e-6)  # the one seen first
     assert brute_salient(index, text, 2) == ["protein", "protein", "graph", "graph", "graph"]
 
 
@@ -121,7 +125,6 @@ def test_salient_selection_matches_the_definition_on_random_texts() -> None:
     index = BM25Index(docs)
     own = [list(rng.choice(words, size=int(rng.integers(0, 5)))) for _ in range(40)]
     texts = [list(rng.choice(words + ["unknown"], size=int(rng.integers(0, 120)))) for _ in range(40)]
-    out = np.zeros((40, 300), dtype=np.float32)
-    index.score_block(own, out, salient=texts, keep=7)
+    out = block_scores(index, own, salient=texts, keep=7)
     expected = index.score_many([o + brute_salient(index, t, 7) for o, t in zip(own, texts, strict=True)])
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)

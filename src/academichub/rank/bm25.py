@@ -1,7 +1,7 @@
 """Okapi BM25 over an in-memory corpus, vectorised with scipy.sparse (k1 1.2, b 0.75 by default).
 
 Pure: built from token lists (see rank.text.tokenize). Weights are stored term-major, so a term's postings (the
-documents containing it) are one slice, `score_many` is one sparse product, and `score_block` / `add_z_block` score
+documents containing it) are one slice, `score_many` is one sparse product, and `add_z_block` scores and z-scores
 many queries one float32 row at a time in compiled loops (rank.kernels: a frequent term's weights added as one
 contiguous row, the rest posting by posting). IDF is the non-negative Lucene form log(1 + (N − n + 0.5) / (n + 0.5)).
 """
@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from academichub.rank.kernels import add_bm25_z, bm25_rows, offsets
+from academichub.rank.kernels import add_bm25_z, offsets
 
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -116,19 +116,6 @@ class BM25Index:
         row: NDArray[np.float64] = self.score_many([query])[0]
         return row
 
-    def score_block(
-        self,
-        queries: Sequence[Sequence[str]],
-        out: NDArray[np.float32],
-        *,
-        salient: Sequence[Sequence[str]] = (),
-        keep: int = 0,
-    ) -> None:
-        """Dense scores of many queries into `out` [len(queries), n_docs] (float32). `salient[i]`, when given, is a
-        long text (token list) of which only the `keep` known terms weighing most (count × idf; ties: first seen)
-        join query i with their counts, as MoreLikeThis queries a text."""
-        bm25_rows(*self._plan(queries, salient, keep), out)
-
     def add_z_block(
         self,
         queries: Sequence[Sequence[str]],
@@ -140,9 +127,11 @@ class BM25Index:
         salient: Sequence[Sequence[str]] = (),
         keep: int = 0,
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Adds to row i of `total` weight × the z-score of query i's scores (as score_block's) over the documents,
-        less its constant −weight × mean / std (nothing where std ≤ min_std), and `shift` (one value per document, or
-        empty); returns each query's raw mean and std. One row of scores is held at a time, never the block's."""
+        """Adds to row i of `total` weight × the z-score of query i's BM25 scores over the documents, less its constant
+        −weight × mean / std (nothing where std ≤ min_std), and `shift` (one value per document, or empty); returns
+        each query's raw mean and std. `salient[i]`, when given, is a long text (token list) of which only the `keep`
+        known terms weighing most (count × idf; ties: first seen) join query i with their counts, as MoreLikeThis
+        queries a text. One row of scores is held at a time, never the block's."""
         row = np.empty(self.n_docs, dtype=np.float32)
         return add_bm25_z(*self._plan(queries, salient, keep), total, weight, min_std, shift, row)
 

@@ -68,15 +68,6 @@ def _bm25_row(
 bm25_row: Callable[..., None] = _compile(_bm25_row)
 
 
-def _bm25_rows(postings: Any, sparse: Any, dense: Any, out: NDArray[np.float32]) -> None:
-    """Every query's BM25 scores (bm25_row) into its row of `out`."""
-    for r in range(len(out)):
-        bm25_row(r, postings, sparse, dense, out[r])
-
-
-bm25_rows: Callable[..., None] = _compile(_bm25_rows)
-
-
 def _add_z_row(
     row: NDArray[np.float32], into: NDArray[np.float32], weight: float, min_std: float, shift: NDArray[np.float32]
 ) -> tuple[float, float]:
