@@ -34,9 +34,9 @@ def _find_phrase(day: DayIndex, term: str) -> NDArray[np.intp]:
     """A word, or words joined by spaces or hyphens: the positional index (every paper; a non-ASCII one by its
     folded words, so "schrodinger" finds "Schrödinger"). Anything else: candidates from the inverted index (one
     token is its own answer) confirmed on the folded text, or every paper scanned (CJK)."""
-    if not term.strip() or not fold(term).split():
+    needle = _needle(term)
+    if not needle:
         return _NONE
-    needle = " ".join(fold(term).split())
     indexed = day.tokens.phrase_docs(needle)
     if indexed is not None:
         return indexed
@@ -55,6 +55,11 @@ def _find_phrase(day: DayIndex, term: str) -> NDArray[np.intp]:
         folded, pattern = day.folded, phrase(term)
         return np.asarray([i for i in candidates.tolist() if has_phrase(folded[i], needle, pattern)], dtype=np.intp)
     return _confirm(day, candidates, needle)
+
+
+def _needle(term: str) -> str:
+    """The term as its papers' texts are searched: folded (lower case, no accents), single-spaced; "" when blank."""
+    return " ".join(fold(term).split())
 
 
 def _confirm(day: DayIndex, candidates: NDArray[np.intp], needle: str) -> NDArray[np.intp]:
@@ -107,7 +112,7 @@ def keyword_hits_block(day: DayIndex, keywords: Sequence[Sequence[str]]) -> list
     index answers (words, or words joined by spaces or hyphens) are found first, all together
     (DayTokens.phrases_docs: compiled passes instead of a few numpy calls each)."""
     new = sorted({k.lower() for radar in keywords for k in radar if k.isascii()} - day.phrase_hits.keys())
-    needles = {key: " ".join(key.split()) for key in new}
+    needles = {key: _needle(key) for key in new}
     indexed = [key for key in new if needles[key] and indexable(needles[key])]
     for key, hits in zip(indexed, day.tokens.phrases_docs([needles[k] for k in indexed]), strict=True):
         day.phrase_hits[key] = hits
