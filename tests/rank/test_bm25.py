@@ -92,6 +92,24 @@ def test_add_z_block_adds_each_querys_z_scored_scores_and_the_shift_to_its_row()
     assert len(index._dense) > 0  # frequent words took the dense-row path here too
 
 
+def test_add_z_block_takes_each_querys_mean_and_std_over_the_documents_its_mask_keeps() -> None:
+    rng = np.random.default_rng(12)
+    words = [f"w{i}" for i in range(200)]
+    weights = 1.0 / np.arange(1, 201)
+    docs = [list(rng.choice(words, size=int(rng.integers(3, 30)), p=weights / weights.sum())) for _ in range(300)]
+    queries = [list(rng.choice(words, size=int(rng.integers(1, 20)))) for _ in range(20)]
+    masks = rng.random((20, 300)) < 0.4  # e.g. the papers of the categories a radar watches
+    index = BM25Index(docs)
+    total = np.zeros((20, 300), dtype=np.float32)
+    mean, std = index.add_z_block(queries, total, 0.3, 1e-9, np.zeros(0, dtype=np.float32), masks=masks)
+    scores = index.score_many(queries)
+    for i in range(20):
+        kept = scores[i, masks[i]]
+        assert mean[i] == pytest.approx(kept.mean(), abs=1e-5) and std[i] == pytest.approx(kept.std(), rel=1e-4)
+        np.testing.assert_allclose(total[i], 0.3 * scores[i] / std[i], rtol=1e-4, atol=1e-5)
+    assert not np.allclose(std, scores.std(axis=1), rtol=1e-3)  # the whole day's spread would differ
+
+
 def brute_salient(index: BM25Index, tokens: list[str], keep: int) -> list[str]:
     """The definition: the `keep` known terms of highest count × idf, ties to the first seen, with their counts."""
     counts = Counter(t for t in tokens if t in index.vocab)  # insertion order = first seen

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from academichub.rank.kernels import add_z_scored
+from academichub.rank.kernels import NO_MASKS, add_z_scored
 
 
 def test_z_scores_are_added_to_the_target_rows_and_a_flat_row_adds_nothing() -> None:
@@ -21,7 +21,7 @@ def test_z_scores_are_added_to_the_target_rows_and_a_flat_row_adds_nothing() -> 
     total = rng.standard_normal((6, 300)).astype(np.float32)
     before = total.copy()
     targets = np.array([5, 0, 3, 1], dtype=np.int64)
-    mean, std = add_z_scored(source, total, targets, 0.3, 1e-9, np.zeros(0, dtype=np.float32))
+    mean, std = add_z_scored(source, total, targets, 0.3, 1e-9, np.zeros(0, dtype=np.float32), NO_MASKS)
     np.testing.assert_allclose(mean, source.astype(np.float64).mean(axis=1), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(std, source.astype(np.float64).std(axis=1), rtol=1e-5, atol=1e-6)
     for i, target in enumerate(targets.tolist()):
@@ -36,7 +36,7 @@ def test_a_shift_is_added_to_every_target_row_flat_or_not() -> None:
     source[1] = 0.0  # flat: only the shift
     total = np.zeros((3, 200), dtype=np.float32)
     shift = -0.5 * rng.random(200).astype(np.float32)
-    _, std = add_z_scored(source, total, np.arange(3, dtype=np.int64), 0.3, 1e-9, shift)
+    _, std = add_z_scored(source, total, np.arange(3, dtype=np.int64), 0.3, 1e-9, shift, NO_MASKS)
     for i in range(3):
         added = 0.3 * source[i] / std[i] if std[i] > 1e-9 else 0.0
         np.testing.assert_allclose(total[i], added + shift, rtol=1e-5, atol=1e-6)
@@ -93,3 +93,39 @@ def test_offsets_mark_where_each_ragged_part_starts_and_the_last_ends() -> None:
     assert offsets([2, 0, 3]).tolist() == [0, 2, 2, 5]
     assert offsets([]).tolist() == [0]  # no parts: one end, at 0
     assert offsets(np.array([1, 1], dtype=np.intp)).dtype == np.int64
+
+
+def test_a_masked_row_is_z_scored_over_the_columns_its_mask_keeps_and_added_to_every_column() -> None:
+    rng = np.random.default_rng(8)
+    source = rng.standard_normal((3, 500)).astype(np.float32)
+    source[0, :100] += 5.0  # the masked-out columns sit far off: z over all columns would differ
+    masks = rng.random((3, 500)) < 0.6
+    masks[0, :100] = False
+    masks[2] = False  # a radar that may show nothing: no spread, nothing added
+    total = np.zeros((3, 500), dtype=np.float32)
+    mean, std = add_z_scored(source, total, np.arange(3, dtype=np.int64), 0.3, 1e-9, np.zeros(0, np.float32), masks)
+    for i in range(2):
+        kept = source[i, masks[i]].astype(np.float64)
+        assert mean[i] == pytest.approx(kept.mean(), abs=1e-6) and std[i] == pytest.approx(kept.std(), rel=1e-5)
+        np.testing.assert_allclose(total[i], 0.3 * source[i] / std[i], rtol=1e-5, atol=1e-6)
+    assert std[0] < source[0].std() - 1.0  # not the whole row's spread
+    assert std[2] == 0.0 and not total[2].any()
+
+
+def test_z_rows_scales_each_target_row_in_place_by_its_weight_over_its_masked_std() -> None:
+    from academichub.rank.kernels import z_rows
+
+    rng = np.random.default_rng(11)
+    total = rng.standard_normal((4, 300)).astype(np.float32) + 2.0
+    total[3] = 1.5  # flat: scaled to nothing
+    before = total.copy()
+    masks = rng.random((4, 300)) < 0.5
+    targets = np.array([1, 3], dtype=np.int64)
+    mean, std = z_rows(total, targets, np.array([0.5, 0.7]), 1e-9, masks)
+    kept = before[1, masks[1]].astype(np.float64)
+    assert mean[0] == pytest.approx(kept.mean(), abs=1e-6) and std[0] == pytest.approx(kept.std(), rel=1e-5)
+    np.testing.assert_allclose(total[1], 0.5 * before[1] / std[0], rtol=1e-5, atol=1e-6)
+    assert std[1] == 0.0 and not total[3].any()
+    np.testing.assert_array_equal(total[[0, 2]], before[[0, 2]])  # rows not targeted
+    unmasked, _ = z_rows(before.copy(), np.array([0], dtype=np.int64), np.array([1.0]), 1e-9, NO_MASKS)
+    assert unmasked[0] == pytest.approx(before[0].astype(np.float64).mean(), abs=1e-6)  # no masks: every column

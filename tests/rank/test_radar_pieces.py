@@ -117,3 +117,41 @@ def test_a_paper_by_two_followed_authors_earns_the_author_bonus_once():
     rows = np.zeros((2, 4), dtype=np.float32)
     add_author_bonuses(rows, [np.array([1, 1, 3], dtype=np.intp), np.zeros(0, dtype=np.intp)], 1.5)
     assert rows.tolist() == [[0.0, 1.5, 0.0, 1.5], [0.0] * 4]
+
+
+def z(signal, mask):
+    kept = signal[mask]
+    return (signal - kept.mean()) / kept.std()
+
+
+def test_every_signal_is_z_scored_over_the_papers_the_radar_may_show(day):
+    # The product gives every radar a mask (seen papers, replacements, unwatched categories hidden): a radar's
+    # description, 👍 classifier, nearest seed and 👎 are each z-scored among the papers it may show. Radars with a
+    # description only, with everything, with 👍 only, and (the whole day) without a mask share one block.
+    vectors, n = day.vectors, len(day.papers)
+    rng = np.random.default_rng(21)
+    pick = lambda k: vectors[rng.choice(n, size=k, replace=False)]  # noqa: E731
+    allowed = np.arange(n) % 3 > 0
+    radar = Radar(name="r", description="")
+    weights = RadarWeights(bm25=0, keyword_bonus=0, author_bonus=0, aspects=0, recency=0)
+    liked, disliked, seeds = pick(3), pick(1), pick(2)
+    queries = [
+        RadarQuery(radar, pick(1)[0], allowed=allowed),
+        RadarQuery(radar, pick(1)[0], seeds, liked_vectors=liked, disliked_vectors=disliked, allowed=allowed),
+        RadarQuery(radar, liked_vectors=liked, allowed=allowed),
+        RadarQuery(radar, pick(1)[0], liked_vectors=liked),
+    ]
+    beta = classifier_directions(day, [(np.vstack([seeds, liked]), disliked), (liked, disliked[:0])])
+    everything = np.ones(n, dtype=bool)
+    expected = [
+        0.5 * z(vectors @ queries[0].description_vector, allowed),
+        0.5 * z(vectors @ queries[1].description_vector, allowed) + 0.5 * z(vectors @ beta[0], allowed)
+        + 0.7 * z((seeds @ vectors.T).max(axis=0), allowed) - 0.4 * z((disliked @ vectors.T).max(axis=0), allowed),
+        0.5 * z(vectors @ beta[1], allowed),
+        0.5 * z(vectors @ queries[3].description_vector, everything) + 0.5 * z(vectors @ beta[1], everything),
+    ]  # fmt: skip
+    for query, want, got in zip(queries, expected, rank_radars(day, queries, weights), strict=True):
+        shown = np.array([p.paper.id - 1 for p in got])
+        assert len(shown) == (n if query.allowed is None else allowed.sum())
+        np.testing.assert_allclose([p.score for p in got], want[shown], atol=2e-4)
+    assert not np.allclose(expected[0], 0.5 * z(vectors @ queries[0].description_vector, everything), atol=1e-2)

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from academichub.rank.kernels import add_bm25_z, offsets
+from academichub.rank.kernels import NO_MASKS, add_bm25_z, offsets
 
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -126,14 +126,16 @@ class BM25Index:
         *,
         salient: Sequence[Sequence[str]] = (),
         keep: int = 0,
+        masks: NDArray[np.bool_] = NO_MASKS,
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Adds to row i of `total` weight × the z-score of query i's BM25 scores over the documents, less its constant
-        −weight × mean / std (nothing where std ≤ min_std), and `shift` (one value per document, or empty); returns
-        each query's raw mean and std. `salient[i]`, when given, is a long text (token list) of which only the `keep`
-        known terms weighing most (count × idf; ties: first seen) join query i with their counts, as MoreLikeThis
-        queries a text. One row of scores is held at a time, never the block's."""
+        """Adds to row i of `total` weight × the z-score of query i's BM25 scores over the documents masks[i] keeps
+        (all of them when `masks` has no rows), less its constant −weight × mean / std (nothing where std ≤ min_std),
+        and `shift` (one value per document, or empty); returns each query's raw mean and std. `salient[i]`, when
+        given, is a long text (token list) of which only the `keep` known terms weighing most (count × idf; ties:
+        first seen) join query i with their counts, as MoreLikeThis queries a text. One row of scores is held at a
+        time, never the block's."""
         row = np.empty(self.n_docs, dtype=np.float32)
-        return add_bm25_z(*self._plan(queries, salient, keep), total, weight, min_std, shift, row)
+        return add_bm25_z(*self._plan(queries, salient, keep), total, weight, min_std, shift, row, masks)
 
     def _plan(self, queries: Sequence[Sequence[str]], salient: Sequence[Sequence[str]], keep: int) -> tuple[
         tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float32]],

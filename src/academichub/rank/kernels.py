@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 log = logging.getLogger(__name__)
+NO_MASKS: NDArray[np.bool_] = np.zeros((0, 0), dtype=np.bool_)  # a block's masks when every row keeps every column
 
 
 def _compile(fn: Callable[..., Any], *, reassociate: bool = False) -> Callable[..., Any]:
@@ -68,19 +69,74 @@ def _bm25_row(
 bm25_row: Callable[..., None] = _compile(_bm25_row)
 
 
-def _add_z_row(
-    row: NDArray[np.float32], into: NDArray[np.float32], weight: float, min_std: float, shift: NDArray[np.float32]
-) -> tuple[float, float]:
-    """Adds weight × (row − mean) / std, less its constant −weight × mean / std, to `into` (nothing where std ≤
-    min_std), and `shift` (one value per column, or empty for none) in the same pass; returns row's mean and std."""
-    n = len(row)
+def _mean_std(row: NDArray[np.float32], mask: NDArray[np.bool_]) -> tuple[float, float]:
+    """Mean and std of the entries of `row` that `mask` keeps (all of them when it is empty; 0, 0 when none)."""
     first = 0.0
     second = 0.0
-    for c in range(n):
-        first += row[c]
-        second += row[c] * row[c]
-    mean = first / max(n, 1)
-    std = np.sqrt(max(second / max(n, 1) - mean * mean, 0.0))
+    if len(mask) == 0:
+        for c in range(len(row)):
+            first += row[c]
+            second += row[c] * row[c]
+        count = len(row)
+    else:
+        count = 0
+        for c in range(len(row)):
+            if mask[c]:
+                first += row[c]
+                second += row[c] * row[c]
+                count += 1
+    mean = first / max(count, 1)
+    return mean, np.sqrt(max(second / max(count, 1) - mean * mean, 0.0))
+
+
+mean_std: Callable[..., tuple[float, float]] = _compile(_mean_std)
+
+
+def _row_mask(masks: NDArray[np.bool_], r: int) -> NDArray[np.bool_]:
+    """Row r of `masks`, or an empty mask (every column) when `masks` has no rows."""
+    return masks[r] if len(masks) else np.zeros(0, dtype=np.bool_)
+
+
+row_mask: Callable[..., NDArray[np.bool_]] = _compile(_row_mask)
+
+
+def _z_rows(
+    total: NDArray[np.float32],
+    targets: NDArray[np.int64],
+    weights: NDArray[np.float64],
+    min_std: float,
+    masks: NDArray[np.bool_],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Scales each row total[targets[i]] in place by weights[i] / its std (to zero where std ≤ min_std), its mean
+    and std taken over the columns masks[targets[i]] keeps (all when `masks` has no rows); returns the means and
+    stds before scaling. The row's constant −weight × mean / std is left to the caller."""
+    means = np.zeros(len(targets))
+    stds = np.zeros(len(targets))
+    for i in range(len(targets)):
+        row = total[targets[i]]
+        means[i], stds[i] = mean_std(row, row_mask(masks, targets[i]))
+        scale = np.float32(weights[i] / stds[i]) if stds[i] > min_std else np.float32(0.0)
+        for c in range(len(row)):
+            row[c] *= scale
+    return means, stds
+
+
+z_rows: Callable[..., tuple[NDArray[np.float64], NDArray[np.float64]]] = _compile(_z_rows)
+
+
+def _add_z_row(
+    row: NDArray[np.float32],
+    into: NDArray[np.float32],
+    weight: float,
+    min_std: float,
+    shift: NDArray[np.float32],
+    mask: NDArray[np.bool_],
+) -> tuple[float, float]:
+    """Adds weight × (row − mean) / std, less its constant −weight × mean / std, to `into` (nothing where std ≤
+    min_std), and `shift` (one value per column, or empty for none) in the same pass; returns row's mean and std,
+    taken over the columns `mask` keeps (every column when it is empty)."""
+    n = len(row)
+    mean, std = mean_std(row, mask)
     shifted = len(shift) > 0
     if std > min_std:
         scale = np.float32(weight / std)
@@ -108,15 +164,16 @@ def _add_bm25_z(
     min_std: float,
     shift: NDArray[np.float32],
     row: NDArray[np.float32],
+    masks: NDArray[np.bool_],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """add_z_row of each query's BM25 scores (bm25_row) to its row of `total`, the scores of one query at a time in
     `row` (one document-long buffer, so they stay in cache between scoring and adding); returns the rows' means and
-    stds."""
+    stds, taken over the documents masks[r] keeps (all when `masks` has no rows)."""
     means = np.zeros(len(total))
     stds = np.zeros(len(total))
     for r in range(len(total)):
         bm25_row(r, postings, sparse, dense, row)
-        means[r], stds[r] = add_z_row(row, total[r], weight, min_std, shift)
+        means[r], stds[r] = add_z_row(row, total[r], weight, min_std, shift, row_mask(masks, r))
     return means, stds
 
 
@@ -130,13 +187,15 @@ def _add_z_scored(
     weight: float,
     min_std: float,
     shift: NDArray[np.float32],
+    masks: NDArray[np.bool_],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """add_z_row of each row i of `source` to total[targets[i]]; returns each row's mean and std. Row by row, so a
-    row is still in cache when it is added."""
+    """add_z_row of each row i of `source` to total[targets[i]]; returns each row's mean and std, over the columns
+    masks[targets[i]] keeps (all when `masks` has no rows). Row by row, so a row is still in cache when it is
+    added."""
     means = np.zeros(len(source))
     stds = np.zeros(len(source))
     for i in range(len(source)):
-        means[i], stds[i] = add_z_row(source[i], total[targets[i]], weight, min_std, shift)
+        means[i], stds[i] = add_z_row(source[i], total[targets[i]], weight, min_std, shift, row_mask(masks, targets[i]))
     return means, stds
 
 
