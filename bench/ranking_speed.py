@@ -21,7 +21,10 @@ random unit vectors for the ranking part, since encoding 20k abstracts takes hou
 and ranking cost does not depend on the values. Radars: a title as description and two of its words as
 keywords; every 5th excludes "survey", every 4th follows an author, every 10th has 3 seed papers (their
 title + abstract in BM25's query, random seed and sentence vectors: the aspect re-rank runs), every 20th
-has 👍/👎 papers. Every third paper of the day is an older paper announced again (recency term).
+has 👍/👎 papers. Every third paper of the day is an older paper announced again (recency term). Each radar has
+a mask of the papers it may show, as in the product (pipeline.digest): these replacements hidden unless it asks
+for them (4 in 5 do not), only its topic paper's first category for every 3rd radar, and 20 papers it was
+shown before; each signal is z-scored among the papers its mask keeps.
 
     python bench/ranking_speed.py [--papers 20000] [--radars 1000] [--embed-texts 32]
 """
@@ -60,6 +63,8 @@ from academichub.rank.sentences import paper_sentences  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures"
 DIM = 384
+REPLACED_EVERY = 3  # every third paper of the bench day is a replacement (bench_day)
+SHOWN_BEFORE = 20  # papers each radar was shown on earlier days (hidden by its mask)
 
 
 def load_papers(limit: int) -> list[Paper]:
@@ -95,6 +100,7 @@ def unit(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def make_queries(papers: list[Paper], count: int, rng: np.random.Generator) -> list[RadarQuery]:
     queries = []
+    masks = Masks(papers)
     for i in range(count):
         topic = papers[int(rng.integers(len(papers)))]
         words = [w.strip(",.:;()") for w in topic.title.split() if len(w) > 5][:2]
@@ -117,9 +123,33 @@ def make_queries(papers: list[Paper], count: int, rng: np.random.Generator) -> l
                 seed_sentences=[unit(rng, 7) for _ in range(3)] if i % 10 == 0 else (),
                 liked_vectors=unit(rng, 2) if i % 20 == 0 else np.zeros((0, 0), dtype=np.float32),
                 disliked_vectors=unit(rng, 1) if i % 20 == 0 else np.zeros((0, 0), dtype=np.float32),
+                allowed=masks.allowed(i, topic),
             )
         )
     return queries
+
+
+class Masks:
+    """The papers each bench radar may show (the module docstring says which); its own random stream, so the
+    radars' other inputs are drawn as before masks existed."""
+
+    def __init__(self, papers: list[Paper]) -> None:
+        self.papers = papers
+        self.replacement = np.arange(len(papers)) % REPLACED_EVERY == 0  # as bench_day marks them
+        self.by_category: dict[str, np.ndarray] = {}
+        self.rng = np.random.default_rng(11)
+
+    def allowed(self, i: int, topic: Paper) -> np.ndarray:
+        mask = np.ones(len(self.papers), dtype=bool) if i % 5 == 4 else ~self.replacement
+        if i % 3 == 0 and topic.categories:
+            mask &= self._category(topic.categories[0])
+        mask[self.rng.choice(len(self.papers), size=SHOWN_BEFORE, replace=False)] = False
+        return mask
+
+    def _category(self, name: str) -> np.ndarray:
+        if name not in self.by_category:
+            self.by_category[name] = np.array([name in p.categories for p in self.papers])
+        return self.by_category[name]
 
 
 def best_of(fn, repeat: int) -> float:
@@ -141,7 +171,7 @@ def bench_day(papers: list[Paper], vectors: np.ndarray, sentences: SentenceRows 
     of older work, with a staleness between 0 and 1, so the recency term runs as in the product."""
     day = index_day(papers, vectors, sentences)
     stale = np.zeros(len(papers), dtype=np.float32)
-    stale[::3] = np.random.default_rng(9).random(len(stale[::3]), dtype=np.float32)
+    stale[::REPLACED_EVERY] = np.random.default_rng(9).random(len(stale[::REPLACED_EVERY]), dtype=np.float32)
     return replace(day, staleness=stale)
 
 
