@@ -8,7 +8,7 @@ import pytest
 from academichub.errors import AcademicHubError
 from academichub.models import Radar
 from academichub.pipeline.daily import RunLockedError, daily_lock, run_daily, stage_records
-from academichub.pipeline.digest import may_show
+from academichub.pipeline.listings import DayListings
 from academichub.pipeline.sentence_vectors import SUFFIX
 from academichub.rank.embedders import HashingEmbedder
 from academichub.sources.base import SourceSpec
@@ -166,7 +166,8 @@ def test_only_the_papers_a_seeded_radar_could_rerank_get_sentence_vectors(store,
     report = run(store, settings, http_client, specs)
     assert {r.stage: r.status for r in report.stages}["rank"] == "ok"
     papers = store.list_papers(day=DAY)
-    shown = {p.id for p in papers if may_show(p, radar, DAY)}  # fewer than ASPECT_DEPTH: all are its candidates
+    may_show = DayListings(papers, DAY).allowed(radar, ())  # fewer than ASPECT_DEPTH: all are its candidates
+    shown = {p.id for p, shows in zip(papers, may_show, strict=True) if shows}
     stored = store.vectors_for([p.id or 0 for p in papers], HashingEmbedder().name + SUFFIX)
     assert set(stored) == shown and 0 < len(shown) < len(papers)  # the cs.LG-only papers were never encoded
 

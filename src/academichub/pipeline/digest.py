@@ -18,7 +18,8 @@ from numpy.typing import NDArray
 
 from academichub.curate.digest import MIN_POOL, POOL_FACTOR, select_digest
 from academichub.errors import InputError, NotReadYet
-from academichub.models import AnnounceType, Digest, FeedbackKind, Note, Paper, Radar, RunStatus, ScoredPaper
+from academichub.models import Digest, FeedbackKind, Note, Paper, Radar, RunStatus, ScoredPaper
+from academichub.pipeline.listings import DayListings
 from academichub.pipeline.paper_vectors import Progress, embed_papers, embed_texts
 from academichub.pipeline.seeds import PAGE_SEED_BUDGET, read_seeds, seed_papers
 from academichub.pipeline.sentence_vectors import embed_paper_sentences
@@ -59,22 +60,6 @@ def day_unread(read: int, total: int) -> Note:
 PAGE_PAPER_BUDGET = 16  # papers of the day a page encodes first, to judge how long the rest would take …
 PAGE_WAIT_S = 5.0  # … and reads them all only when that is about this long at most (else: NotReadYet)
 Matrix = NDArray[np.float32]
-REPLACEMENTS = {AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS}
-
-
-def may_show(paper: Paper, radar: Radar, day: dt.date) -> bool:
-    """Whether the radar watches this paper's listing; replacements only if it asks for them."""
-    todays = [a for a in paper.announcements if a.day == day]
-    if not radar.include_replacements and todays and all(a.announce_type in REPLACEMENTS for a in todays):
-        return False
-    return not radar.watch or _watched(paper, radar.watch)
-
-
-def _watched(paper: Paper, watch: Sequence[str]) -> bool:
-    wanted = {w.lower() for w in watch}
-    names = {c.lower() for c in paper.categories} | {paper.source_label.lower(), (paper.venue or "").lower()}
-    names |= {a.listing.lower() for a in paper.announcements}
-    return bool(wanted & names) or any(n.split(".")[0] in wanted for n in names)
 
 
 def build_digest(
@@ -150,7 +135,8 @@ def _pick_digests(
         vectors.update(_read_if_quick(store, embedder, [p for p in papers if p.id not in vectors], len(papers)))
     matrix = np.vstack([vectors[p.id] for p in papers if p.id is not None]).astype(np.float32)
     budget = seed_budget if encode else PAGE_SEED_BUDGET
-    asked = [_radar_query(store, embedder, radar, papers, day, budget, progress) for radar in radars]
+    listings = DayListings(papers, day)
+    asked = [_radar_query(store, embedder, radar, listings, budget, progress) for radar in radars]
     queries, unread = zip(*asked, strict=True)
     day_index, unmatched = _with_sentences(
         store, embedder, index_day(papers, matrix, day=day), queries, progress, encode
@@ -183,18 +169,17 @@ def _radar_query(
     store: Store,
     embedder: Embedder,
     radar: Radar,
-    papers: list[Paper],
-    day: dt.date,
+    listings: DayListings,
     budget: int | None,
     progress: Progress | None = None,
 ) -> tuple[RadarQuery, int]:
     """The radar's side of the ranking, and how many of its seeds were left out, not read yet (`budget` seeds are
     read at most: PAGE_SEED_BUDGET for a page; None: all)."""
     feedback = store.feedback_for(radar.id) if radar.id is not None else {k: [] for k in FeedbackKind}
-    shown = store.shown_before(radar.id, day) if radar.id is not None else set()
+    shown = store.shown_before(radar.id, listings.day) if radar.id is not None else set()
     seeds = seed_papers(store, radar)
     hidden = set(feedback[FeedbackKind.DISMISS]) | shown | {p.id for p in seeds}
-    allowed = np.array([p.id not in hidden and may_show(p, radar, day) for p in papers], dtype=bool)  # seeds known
+    allowed = listings.allowed(radar, hidden)
     description = " ".join(x for x in [radar.description, *radar.keywords] if x.strip())
     liked_ids = list(dict.fromkeys(feedback[FeedbackKind.UP] + feedback[FeedbackKind.SAVE]))
     related = store.papers_by_ids(liked_ids + feedback[FeedbackKind.DOWN])
