@@ -89,7 +89,7 @@ def _mean_std(row: NDArray[np.float32], mask: NDArray[np.bool_]) -> tuple[float,
     return mean, np.sqrt(max(second / max(count, 1) - mean * mean, 0.0))
 
 
-mean_std: Callable[..., tuple[float, float]] = _compile(_mean_std)
+mean_std: Callable[..., tuple[float, float]] = _compile(_mean_std, reassociate=True)  # sums on SIMD lanes: ~2× quicker
 
 
 def _row_mask(masks: NDArray[np.bool_], r: int) -> NDArray[np.bool_]:
