@@ -350,7 +350,7 @@ def _linear_coefs(
         for i, r in enumerate(rows):
             if queries[r].allowed is None:
                 continue
-            if any(row == r for row, _, _ in linear.deferred):
+            if not is_description and _extra(queries[r]):  # the row holds its description
                 linear.extra.append((r, directions[i][None, :].astype(np.float32)))
             else:
                 linear.coef[r] = directions[i]
