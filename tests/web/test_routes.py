@@ -96,6 +96,25 @@ def test_feedback_post_updates_store_and_returns_buttons(client: TestClient, sto
     assert store.feedback_for(radar_id)[FeedbackKind.UP] == []
 
 
+def test_a_radar_can_be_named_in_the_address_and_an_unknown_one_is_said_to_be_missing(
+    web_settings: Settings, store: Store
+) -> None:
+    client = TestClient(create_app(web_settings))
+    sign_up(client)
+    second = store.radar_by_id(radar_ids(store)[1], user_id=1)
+    assert second is not None
+    named = client.get("/", params={"radar": second.name})
+    assert named.status_code == 200 and f'<option value="{second.id}" selected>' in named.text
+    assert "你没有这个雷达：它可能已被删除或改名。" in client.get("/?radar=99999").text  # the account reads Chinese
+    store.set_language(1, "en")
+    for wanted in ("99999", "no-such-name"):  # a deleted radar's id, a mistyped name
+        page = client.get("/", params={"radar": wanted})
+        assert page.status_code == 404
+        assert "You have no such radar: it may have been deleted or renamed." in page.text
+        assert '<a href="/radars">' in page.text
+    client.close()
+
+
 def test_another_users_radar_is_not_found(web_settings: Settings, store: Store) -> None:
     admin = TestClient(create_app(web_settings))
     sign_up(admin)

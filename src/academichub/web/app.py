@@ -28,7 +28,7 @@ from academichub.sources.xml import warn_old_expat
 from academichub.store import open_store
 from academichub.web import security
 from academichub.web.daily_view import ListCache
-from academichub.web.deps import LoginRequired, check_csrf, render, request_language
+from academichub.web.deps import NO_SUCH_RADAR, LoginRequired, check_csrf, render, request_language
 from academichub.web.i18n import note_text, reason_text, translator
 from academichub.web.limits import BodyLimit
 from academichub.web.related import VectorIndex
@@ -55,6 +55,7 @@ from academichub.web.throttle import LoginThrottle, RateLimit
 log = logging.getLogger(__name__)
 WEB_PACKAGE = "academichub.web"
 STATUS_MESSAGES = {403: "forbidden", 404: "not_found"}
+DETAIL_MESSAGES = {NO_SUCH_RADAR: "no_such_radar"}  # errors a page names more precisely than its status
 API_PREFIX = "/api/"
 NOT_READ_RETRY_S = 300  # Retry-After while a day is still being read
 API_DESCRIPTION = (
@@ -124,7 +125,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if is_api(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        key = STATUS_MESSAGES.get(exc.status_code, "error_title")
+        key = DETAIL_MESSAGES.get(str(exc.detail)) or STATUS_MESSAGES.get(exc.status_code, "error_title")
         return render(request, "error.html", {"message_key": key, "detail": exc.detail}, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)

@@ -22,6 +22,7 @@ from academichub.web.i18n import LANGUAGES, pick_language, translator
 from academichub.web.store_pool import StorePool
 
 LANG_COOKIE = "ah_lang"
+NO_SUCH_RADAR = "no such radar"  # a 404's detail: pages say it in the reader's language (app.DETAIL_MESSAGES)
 
 
 class LoginRequired(Exception):

@@ -38,7 +38,7 @@ from academichub.web.api_schemas import (
     radar_public,
 )  # fmt: skip
 from academichub.web.briefing_view import make_briefing, radar_picks, stored_briefing
-from academichub.web.deps import EmbedderDep, SettingsDep, StoreDep
+from academichub.web.deps import NO_SUCH_RADAR, EmbedderDep, SettingsDep, StoreDep
 from academichub.web.i18n import LANGUAGES
 from academichub.web.routes.daily import toggle_feedback
 from academichub.web.routes.settings import daily_size_default
@@ -62,7 +62,7 @@ ApiUser = Annotated[User, Depends(api_user)]
 def _radar(store: Store, user: User, radar_id: int) -> Radar:
     radar = store.radar_by_id(radar_id, user_id=user.id)
     if radar is None:
-        raise HTTPException(404, "no such radar")
+        raise HTTPException(404, NO_SUCH_RADAR)
     return radar
 
 

@@ -15,6 +15,7 @@ from academichub.pipeline.digest import NO_PAPERS, day_notes
 from academichub.store import Store
 from academichub.web.daily_view import ListCache, day_list
 from academichub.web.deps import (
+    NO_SUCH_RADAR,
     SettingsDep,
     StoreDep,
     UserDep,
@@ -36,13 +37,16 @@ def parse_day(text: str | None) -> dt.date | None:
 
 
 def pick_radar(store: Store, user_id: int, first_id: int | None, wanted: str | None) -> Radar | None:
-    """The radar named in the query (404 if not the user's), 'all' for none, else the first one (`first_id`)."""
+    """The radar named in the query by id or name (404 if not the user's), 'all' for none, else the first one
+    (`first_id`)."""
     if wanted == "all" or (not wanted and first_id is None):
         return None
-    radar_id = (int(wanted) if wanted.isdigit() else None) if wanted else first_id
-    radar = store.radar_by_id(radar_id, user_id=user_id) if radar_id is not None else None
+    if wanted and not wanted.isdigit():
+        radar = store.radar_by_name(wanted, user_id=user_id)
+    else:
+        radar = store.radar_by_id(int(wanted) if wanted else first_id or 0, user_id=user_id)
     if radar is None:
-        raise HTTPException(404, "no such radar")
+        raise HTTPException(404, NO_SUCH_RADAR)
     return radar
 
 

@@ -16,7 +16,7 @@ from academichub.pipeline.digest import day_unread, preview_digest
 from academichub.rank.radar_checks import radar_problems
 from academichub.sources.library import MAX_LIBRARY_BYTES
 from academichub.store import Store
-from academichub.web.deps import EmbedderDep, StoreDep, UserDep, render, request_language
+from academichub.web.deps import NO_SUCH_RADAR, EmbedderDep, StoreDep, UserDep, render, request_language
 from academichub.web.i18n import note_text, translator
 from academichub.web.paper_view import paper_card
 from academichub.web.radar_map import build_radar_map
@@ -87,7 +87,7 @@ def radar_from_form(form: RadarForm, base: Radar) -> tuple[Radar, list[str]]:
 def owned_radar(store: Store, user_id: int, radar_id: int) -> Radar:
     radar = store.radar_by_id(radar_id, user_id=user_id)
     if radar is None:
-        raise HTTPException(404, "no such radar")
+        raise HTTPException(404, NO_SUCH_RADAR)
     return radar
 
 
