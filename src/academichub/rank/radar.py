@@ -2,7 +2,8 @@
 
 Pure: papers, vectors and radars in; Rankings (rank.ranking: columnar, ScoredPapers built when read) or
 ScoredPaper lists out. The day is indexed once (rank.day); each block of
-radars is then scored as a [radars × papers] matrix of weighted z-scores: BM25 over description + keywords +
+radars is then scored as a [radars × papers] matrix of weighted z-scores, each signal's mean and spread taken over
+the papers the radar may show (RadarQuery.allowed) rather than the whole day: BM25 over description + keywords +
 seed texts (title + abstract), dense similarity to the description and the closed-form 👍 classifier
 (rank.classifier), the nearest seed and a 👎 penalty (the dense signals in one matrix product), and fixed
 bonuses for keywords and followed authors found once per term per day (rank.keywords), less a penalty for papers
