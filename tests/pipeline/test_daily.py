@@ -8,9 +8,9 @@ import pytest
 from academichub.errors import AcademicHubError
 from academichub.models import Radar
 from academichub.pipeline.daily import RunLockedError, daily_lock, run_daily, stage_records
-from academichub.pipeline.listings import DayListings
 from academichub.pipeline.sentence_vectors import SUFFIX
 from academichub.rank.embedders import HashingEmbedder
+from academichub.rank.listings import DayListings
 from academichub.sources.base import SourceSpec
 from academichub.store import open_store
 

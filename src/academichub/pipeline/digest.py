@@ -19,13 +19,13 @@ from numpy.typing import NDArray
 from academichub.curate.digest import MIN_POOL, POOL_FACTOR, select_digest
 from academichub.errors import InputError, NotReadYet
 from academichub.models import Digest, FeedbackKind, Note, Paper, Radar, RunStatus, ScoredPaper
-from academichub.pipeline.listings import DayListings
 from academichub.pipeline.paper_vectors import Progress, embed_papers, embed_texts
 from academichub.pipeline.seeds import PAGE_SEED_BUDGET, read_seeds, seed_papers
 from academichub.pipeline.sentence_vectors import embed_paper_sentences
 from academichub.rank.aspects import SentenceRows
 from academichub.rank.day import DayIndex
 from academichub.rank.embed import Embedder
+from academichub.rank.listings import DayListings
 from academichub.rank.radar import RadarQuery, aspect_candidates, index_day, rank_radars_columnar
 from academichub.store import Store
 

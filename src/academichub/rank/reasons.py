@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from academichub.models import Paper, Radar, Reason
 from academichub.rank.kernels import kept_in_sets, nearest_of_kept, offsets
+from academichub.rank.listings import watched_as
 from academichub.rank.matching import author_key
 from academichub.rank.sentences import paper_sentences
 
@@ -190,8 +191,7 @@ def reasons_at(ev: Evidence, codes: ReasonCodes, j: int, paper: Paper) -> tuple[
         names = [a.name for a in paper.authors if author_key(a.name) in wanted]
         if names:
             out.append(Reason("author", f"by {', '.join(names)} (followed)", values=(("names", ", ".join(names)),)))
-    watch = {w.lower() for w in ev.radar.watch}
-    in_watch = [c for c in paper.categories if c.lower() in watch] if watch else []
+    in_watch = watched_as(paper, ev.radar.watch) if ev.radar.watch else []
     if in_watch:
         out.append(Reason("category", f"in {', '.join(in_watch)}", values=(("categories", ", ".join(in_watch)),)))
     return tuple(out)

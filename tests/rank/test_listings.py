@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from academichub.models import Announcement, AnnounceType, Author, Paper, Radar
-from academichub.pipeline.listings import DayListings
+from academichub.rank.listings import DayListings
 
 DAY = dt.date(2026, 6, 29)
 TYPES = [AnnounceType.NEW, AnnounceType.CROSS, AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS]
@@ -82,3 +82,31 @@ def test_the_masks_cover_what_the_definition_distinguishes(papers):
     assert np.array_equal(
         listings.allowed(RADARS[4], ()), plain & np.array([p.source_label == "arXiv" for p in papers])
     )
+
+
+def test_a_paper_is_said_to_be_watched_by_the_names_the_watch_list_gives(papers):
+    from academichub.rank.listings import watched_as
+
+    arxiv = next(p for p in papers if len(p.categories) > 1 and p.categories[0].startswith("cs."))
+    assert watched_as(arxiv, ["CS"]) == [c for c in arxiv.categories if c.startswith("cs.")]  # each once, as written
+    assert watched_as(arxiv, [arxiv.categories[1].upper()]) == [arxiv.categories[1]]
+    assert watched_as(arxiv, ["arxiv"]) == ["arXiv"] and watched_as(arxiv, ["q-bio.NC"]) == []
+    biorxiv, nature = papers[-2], papers[-1]
+    assert watched_as(biorxiv, ["neuroscience"]) == ["Neuroscience"]
+    assert watched_as(nature, ["nature", "bioRxiv"]) == ["Nature"]  # the journal, named once (source and venue)
+
+
+def test_the_category_reason_names_what_the_radar_watches_the_paper_by(papers):
+    from academichub.rank.embedders import HashingEmbedder
+    from academichub.rank.radar import RadarQuery, index_day, paper_text, rank_radars
+
+    vectors = HashingEmbedder().encode([paper_text(p) for p in papers])
+    day = index_day(papers, vectors)
+    radars = [Radar(name="cs", description="language models", watch=("cs",)), Radar(name="j", watch=("Nature",))]
+    queries = [RadarQuery(r, vectors[0], allowed=DayListings(papers, DAY).allowed(r, ())) for r in radars]
+    for radar, ranked in zip(radars, rank_radars(day, queries, top_k=10), strict=True):
+        assert ranked
+        for picked in ranked:
+            said = [r.text for r in picked.reasons if r.kind == "category"]
+            names = [c for c in picked.paper.categories if c.startswith("cs.")] if radar.name == "cs" else ["Nature"]
+            assert said == [f"in {', '.join(names)}"]

@@ -31,7 +31,7 @@ class DayListings:
         self._replaced = np.array([_replaced_only(p, day) for p in papers], dtype=np.bool_)
         rows: dict[str, list[int]] = defaultdict(list)
         for i, paper in enumerate(papers):
-            for name in _names(paper):
+            for name in {key for listed in _listed_as(paper) for key in _keys(listed)}:
                 rows[name].append(i)
         self._by_name = {name: np.asarray(found, dtype=np.intp) for name, found in rows.items()}
 
@@ -56,7 +56,24 @@ def _replaced_only(paper: Paper, day: dt.date) -> bool:
     return bool(todays) and all(a.announce_type in REPLACEMENTS for a in todays)
 
 
-def _names(paper: Paper) -> set[str]:
-    names = {c.lower() for c in paper.categories} | {paper.source_label.lower(), (paper.venue or "").lower()}
-    names |= {a.listing.lower() for a in paper.announcements}
-    return names | {name.split(".")[0] for name in names}
+def watched_as(paper: Paper, watch: Iterable[str]) -> list[str]:
+    """The paper's categories, source, journal and listings (as written, each once) that the watch list names,
+    itself or by its archive: what a radar watching `watch` sees it by."""
+    wanted = {w.lower() for w in watch}
+    return [listed for listed in _listed_as(paper) if wanted & _keys(listed)]
+
+
+def _listed_as(paper: Paper) -> list[str]:
+    """Every name the paper is listed under, as written, each once, categories first."""
+    names = [*paper.categories, paper.source_label, paper.venue or "", *(a.listing for a in paper.announcements)]
+    first: dict[str, str] = {}
+    for name in names:
+        if name:
+            first.setdefault(name.lower(), name)
+    return list(first.values())
+
+
+def _keys(name: str) -> set[str]:
+    """The watch-list entries that name `name`: itself and the archive before its dot ("cs" for "cs.CV")."""
+    lowered = name.lower()
+    return {lowered, lowered.split(".")[0]}
