@@ -3,7 +3,8 @@
 Balanced ridge regression of positives (seeds + 👍) against the day's papers (+ 👎) has, up to scale, the
 direction β = (½Σ_day + ½Σ_pos + λI)⁻¹ (μ_pos − μ_neg): the day's covariance is shared by every radar
 (factorised once per day), the few positives enter through Woodbury, so each radar costs a k×k solve
-instead of an SVM fit. Only the direction matters: the signal is z-scored across the day afterwards.
+instead of an SVM fit. Only the direction matters: the signal is z-scored afterwards, among the papers the radar
+may show.
 """
 
 from __future__ import annotations

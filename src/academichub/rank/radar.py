@@ -67,7 +67,7 @@ LEXICAL_SEEDS = 20  # seed texts in the BM25 query at most
 LEXICAL_SEED_TERMS = 100  # … of which only the terms weighing most (count × idf) are kept
 CANDIDATE_MARGIN = 20  # candidates beyond ASPECT_DEPTH given sentence vectors, against rounding between passes
 NEAREST_CHUNK_CELLS = 10_000_000  # seed or 👎 vectors × papers compared at once at most (40 MB of float32)
-MIN_STD = 1e-9  # a signal flatter than this across the day contributes nothing
+MIN_STD = 1e-9  # a signal flatter than this across the papers a radar may show contributes nothing
 _NO_SHIFT = np.zeros(0, dtype=np.float32)
 
 

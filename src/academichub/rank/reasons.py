@@ -21,7 +21,7 @@ from academichub.rank.matching import author_key
 from academichub.rank.sentences import paper_sentences
 
 NEAR_SEED_MIN_COS = 0.80  # below this a seed (or a 👍 paper) is not named as the reason
-STANDS_OUT_Z = 1.0  # the description is named where its similarity is this many std above the day's mean
+STANDS_OUT_Z = 1.0  # the description is named where its similarity is this many std above its mean
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Evidence:
 
     radar: Radar
     description_vector: NDArray[np.float32] | None
-    description_mean_std: tuple[float, float]  # of the description similarity over the day
+    description_mean_std: tuple[float, float]  # of the description similarity over the papers the radar may show
     seed_vectors: NDArray[np.float32]
     seed_titles: Sequence[str]
     liked_vectors: NDArray[np.float32]
