@@ -129,3 +129,15 @@ def test_z_rows_scales_each_target_row_in_place_by_its_weight_over_its_masked_st
     np.testing.assert_array_equal(total[[0, 2]], before[[0, 2]])  # rows not targeted
     unmasked, _ = z_rows(before.copy(), np.array([0], dtype=np.int64), np.array([1.0]), 1e-9, NO_MASKS)
     assert unmasked[0] == pytest.approx(before[0].astype(np.float64).mean(), abs=1e-6)  # no masks: every column
+
+
+def test_hide_masked_sets_what_each_rows_mask_leaves_out_to_minus_infinity_and_keeps_the_rest() -> None:
+    from academichub.rank.kernels import hide_masked
+
+    rng = np.random.default_rng(13)
+    total = rng.standard_normal((5, 400)).astype(np.float32)
+    masks = rng.random((5, 400)) < 0.7
+    masks[3] = True  # a radar that may show everything
+    expected = np.where(masks, total, -np.inf).astype(np.float32)
+    hide_masked(total, masks)
+    np.testing.assert_array_equal(total, expected)

@@ -124,6 +124,20 @@ def _z_rows(
 z_rows: Callable[..., tuple[NDArray[np.float64], NDArray[np.float64]]] = _compile(_z_rows)
 
 
+def _hide_masked(total: NDArray[np.float32], masks: NDArray[np.bool_]) -> None:
+    """total[r, c] = −inf wherever masks[r, c] is False: the papers each row's radar may not show. A select, not a
+    masked store, so irregular masks cost no mispredicted branches (numpy's copyto(where=) took ~15× as long)."""
+    hidden = np.float32(-np.inf)
+    for r in range(total.shape[0]):
+        row = total[r]
+        keep = masks[r]
+        for c in range(len(row)):
+            row[c] = row[c] if keep[c] else hidden
+
+
+hide_masked: Callable[..., None] = _compile(_hide_masked)
+
+
 def _add_z_row(
     row: NDArray[np.float32],
     into: NDArray[np.float32],

@@ -29,7 +29,7 @@ from academichub.models import Paper, Radar, ScoredPaper
 from academichub.rank.aspects import ASPECT_DEPTH, AspectHits, add_aspects
 from academichub.rank.classifier import classifier_directions
 from academichub.rank.day import DayIndex, index_day, one_blas_thread
-from academichub.rank.kernels import NO_MASKS, add_z_scored, max_into, z_rows
+from academichub.rank.kernels import NO_MASKS, add_z_scored, hide_masked, max_into, z_rows
 from academichub.rank.keywords import (
     add_author_bonuses,
     add_keyword_bonuses,
@@ -255,7 +255,7 @@ def _rank_block(
     else:
         total.fill(0.0)
     offset += _add_lexical(day, queries, weights, total, masks)
-    evidence = _bonuses_and_filters(day, queries, weights, total, desc_stats, seed_cut)
+    evidence = _bonuses_and_filters(day, queries, weights, total, masks, desc_stats, seed_cut)
     aspects = _add_aspects(day, queries, weights, total)
     kept = top_columns(total, top_k)
     codes = reason_codes(evidence, kept, day.vectors)
@@ -475,18 +475,19 @@ def _bonuses_and_filters(
     queries: Sequence[RadarQuery],
     weights: RadarWeights,
     total: Matrix,
+    masks: NDArray[np.bool_],
     desc_stats: NDArray[np.float64],
     seed_cut: NDArray[np.float64],
 ) -> list[Evidence]:
-    """Keyword and followed-author bonuses, then the hard filters (not allowed, excluded → −inf), for the block:
-    each radar's terms are looked up (once per term per day), the rows touched in one compiled pass per kind."""
+    """Keyword and followed-author bonuses, then the hard filters (not allowed by `masks`, excluded → −inf), for the
+    block: each radar's terms are looked up (once per term per day), the rows touched in one compiled pass per
+    kind."""
     keywords = keyword_hits_block(day, [q.radar.keywords for q in queries])
     authors = [author_hits(day, q.radar.authors) for q in queries]
     add_keyword_bonuses(total, keywords, weights.keyword_bonus)
     add_author_bonuses(total, authors, weights.author_bonus)
-    for row, query in zip(total, queries, strict=True):
-        if query.allowed is not None:
-            np.copyto(row, -np.inf, where=~query.allowed)
+    if len(masks):
+        hide_masked(total, masks)
     exclude_phrases(day, total, [q.radar.excludes for q in queries])
     return [_evidence(q, desc_stats[r], float(seed_cut[r]), keywords[r], authors[r]) for r, q in enumerate(queries)]
 
