@@ -155,3 +155,18 @@ def test_every_signal_is_z_scored_over_the_papers_the_radar_may_show(day):
         assert len(shown) == (n if query.allowed is None else allowed.sum())
         np.testing.assert_allclose([p.score for p in got], want[shown], atol=2e-4)
     assert not np.allclose(expected[0], 0.5 * z(vectors @ queries[0].description_vector, everything), atol=1e-2)
+
+
+@pytest.mark.parametrize("shown", [0, 1, 2, 3])
+def test_a_radar_that_may_show_only_a_few_papers_ranks_them_with_finite_scores(day, shown):
+    # a narrow watch list on a quiet day: the signals' spread is taken over these papers alone (none for one)
+    allowed = np.zeros(len(day.papers), dtype=bool)
+    allowed[:shown] = True
+    radar = Radar(name="narrow", description="language models", keywords=("model",))
+    query = RadarQuery(radar, day.vectors[5], day.vectors[[7]], ("a seed",), day.vectors[[9]], day.vectors[[11]],
+                       allowed=allowed, seed_texts=("language model agents",))  # fmt: skip
+    ranked = rank_radars(day, [query], top_k=10)[0]
+    assert sorted(p.paper.id - 1 for p in ranked) == list(range(shown))
+    assert all(np.isfinite(p.score) for p in ranked)
+    if shown == 1:
+        assert f"{ranked[0].score:.2f}" == "0.00"  # every signal flat: nothing to say it stands out, no "-0.00"

@@ -70,20 +70,23 @@ bm25_row: Callable[..., None] = _compile(_bm25_row)
 
 
 def _mean_std(row: NDArray[np.float32], mask: NDArray[np.bool_]) -> tuple[float, float]:
-    """Mean and std of the entries of `row` that `mask` keeps (all of them when it is empty; 0, 0 when none)."""
+    """Mean and std of the entries of `row` that `mask` keeps (all of them when it is empty; 0, 0 when none). Summed
+    in float64, squares included: a float32 square's rounding would give a lone or repeated value a spread."""
     first = 0.0
     second = 0.0
     if len(mask) == 0:
         for c in range(len(row)):
-            first += row[c]
-            second += row[c] * row[c]
+            value = np.float64(row[c])
+            first += value
+            second += value * value
         count = len(row)
     else:
         count = 0
         for c in range(len(row)):
             if mask[c]:
-                first += row[c]
-                second += row[c] * row[c]
+                value = np.float64(row[c])
+                first += value
+                second += value * value
                 count += 1
     mean = first / max(count, 1)
     return mean, np.sqrt(max(second / max(count, 1) - mean * mean, 0.0))

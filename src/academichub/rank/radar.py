@@ -523,7 +523,7 @@ def _ranking(
     codes: ReasonCodes,
     aspects: AspectHits | None,
 ) -> Ranking:
-    scores = row[kept].astype(np.float64) + offset
+    scores = row[kept].astype(np.float64) + offset + 0.0  # + 0.0: a flat signal's −0.0 reads as 0.00, not −0.00
     if aspects is not None:
         codes = replace(codes, aspect_sentence=aspects.named(kept, len(ev.seed_titles)))
     return Ranking(day.papers, kept, scores, ev, codes)
