@@ -1,6 +1,6 @@
 """Compile the ranking's loops (rank.kernels) ahead of the first real ranking: `python -m academichub.rank.warmup`.
 
-numba compiles each loop on first use (10–16 s in all on 2 cores) and caches it on disk. Run at install (`make`), this
+numba compiles each loop on first use (10–18 s in all on 2 cores) and caches it on disk. Run at install (`make`), this
 ranks a small made-up day with every kind of radar input, so each loop is compiled with the argument types the
 product passes it, and the first `academichub demo` or `daily` only loads them. Pure apart from numba's cache.
 """
