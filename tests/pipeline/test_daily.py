@@ -196,3 +196,24 @@ def test_a_large_library_is_read_after_the_day_is_delivered(store, settings, htt
     assert all(t in embedder.seen for t in texts)  # the rest: by the library stage
     assert report.stages[-1].stage == "library" and report.stages[-1].counts["unread"] == 0
     assert all(v is not None for v in text_vectors(store, embedder, texts, "passage", encode=False))
+
+
+def test_a_resumed_run_delivers_what_the_saved_digests_said(store, settings, http_client, specs):
+    """Delivery fails, the rerun delivers the saved picks: with the same candidate counts and the radar's own notes
+    (here: library seeds left unread), not bare lists."""
+    texts = [f"Library paper {k} on protein folding with graph networks. It predicts map {k}." for k in range(5)]
+    store.save_radar(Radar(name="lib", description="protein folding", seed_texts=tuple(texts), size=3))
+    delivered = []
+
+    def flaky(s, digests, day):
+        delivered.append({d.radar.name: (d.candidates, [n.key for n in d.notes]) for d in digests})
+        if len(delivered) == 1:
+            raise AcademicHubError("SMTP server refused the connection")
+        return {"sent": len(digests)}
+
+    budgeted = settings.model_copy(update={"daily_seed_budget": 2})
+    first = run_daily(store, budgeted, DAY, client=http_client, embedder=HashingEmbedder(), specs=specs, deliver=flaky)
+    assert first.stages[-2].status == "failed"
+    run_daily(store, budgeted, DAY, client=http_client, embedder=HashingEmbedder(), specs=specs, deliver=flaky)
+    assert len(delivered) == 2 and delivered[1] == delivered[0]
+    assert "seeds_unread" in delivered[0]["lib"][1] and delivered[0]["lib"][0] > len(texts)

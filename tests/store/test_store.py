@@ -168,3 +168,19 @@ def test_a_withdrawn_paper_stays_deleted_when_it_reappears(store):
     assert store.count_papers() == 0
     assert store.list_papers() == [] and store.list_papers(day=dt.date(2026, 5, 4)) == []
     assert store.search("surface codes") == []
+
+
+def test_a_saved_digest_keeps_what_it_said_until_its_picks_are_replaced(store):
+    from academichub.models import Note, Radar, Reason
+
+    store_items(store, [item()])
+    paper = store.list_papers(limit=1)[0]
+    radar = store.save_radar(Radar(name="r", description="surface codes"))
+    day = dt.date(2026, 5, 4)
+    said = (164, [Note("seeds_unread", "ranked without 3 of your seed papers", count="3")])
+    store.save_digest(radar.id, day, [(paper.id, 1, 2.5, (Reason("keyword", "matches “codes”"),))], said)
+    candidates, notes = store.digest_said(radar.id, day)
+    assert candidates == 164 and notes == ("ranked without 3 of your seed papers",)
+    assert notes[0].key == "seeds_unread" and notes[0].values == {"count": "3"}
+    store.save_digest(radar.id, day, [])  # 👍 cleared the day's picks: they are ranked again, and say anew
+    assert store.digest_said(radar.id, day) is None and store.digest_items(radar.id, day) == []

@@ -115,6 +115,19 @@ def test_a_radar_can_be_named_in_the_address_and_an_unknown_one_is_said_to_be_mi
     client.close()
 
 
+def test_a_saved_curated_daily_says_again_how_many_papers_it_chose_from(web_settings: Settings, store: Store) -> None:
+    client = TestClient(create_app(web_settings))
+    sign_up(client)
+    header = re.compile(r"从 (\d+) 篇候选中精选 (\d+) 篇")
+    first = header.search(client.get("/").text)  # ranked and saved on this first view
+    assert first is not None
+    restarted = TestClient(create_app(web_settings), cookies=client.cookies)  # no cached page: the saved picks
+    again = header.search(restarted.get("/").text)
+    assert again is not None and again.groups() == first.groups()
+    client.close()
+    restarted.close()
+
+
 def test_another_users_radar_is_not_found(web_settings: Settings, store: Store) -> None:
     admin = TestClient(create_app(web_settings))
     sign_up(admin)

@@ -187,12 +187,14 @@ def _skip(store: Store, day: dt.date, stage: str, note: str) -> StageRecord:
 
 
 def _stored_digests(store: Store, day: dt.date) -> list[Digest]:
-    from academichub.pipeline.digest import stored_digest
+    from academichub.pipeline.digest import day_notes, stored_digest, stored_said
 
     digests = []
     for radar in store.list_all_radars():
         items = stored_digest(store, radar, day)
-        digests.append(Digest(radar, day, tuple(items), len(items)))
+        candidates, own = stored_said(store, radar, day)
+        notes = day_notes(store, day) + own
+        digests.append(Digest(radar, day, tuple(items), len(items) if candidates is None else candidates, notes))
     return digests
 
 

@@ -36,6 +36,7 @@ UNMATCHED_SENTENCES = Note(
     "(the daily job encodes them; they are dropped after sentence_vectors_keep_days)",
 )
 NO_PAPERS = Note("no_papers", "no papers were announced on this day")
+DAY_NOTE_KEYS = {"source_failed", "source_said", "source_quiet"}  # what day_notes says: read afresh, never saved
 
 
 def seeds_unread(count: int) -> Note:
@@ -100,7 +101,7 @@ def build_digests(
     )
     for digest in digests:
         rows = [(s.paper.id or 0, s.rank, s.score, s.reasons) for s in digest.items]
-        store.save_digest(digest.radar.id or 0, day, rows)
+        store.save_digest(digest.radar.id or 0, day, rows, (digest.candidates, own_notes(digest.notes)))
     return digests
 
 
@@ -237,6 +238,18 @@ def day_notes(store: Store, day: dt.date) -> tuple[Note, ...]:
         elif run.status == RunStatus.NO_ANNOUNCEMENT:
             notes.append(Note("source_quiet", f"{run.source}: no announcement", source=run.source))
     return tuple(notes)
+
+
+def stored_said(store: Store, radar: Radar, day: dt.date) -> tuple[int | None, tuple[Note, ...]]:
+    """What a saved Curated Daily said beside its picks: how many papers it chose from (None when the picks were
+    saved without it) and the radar's own notes (`own_notes`; the day's are day_notes, read afresh)."""
+    said = store.digest_said(radar.id, day) if radar.id is not None else None
+    return (said[0], said[1]) if said else (None, ())
+
+
+def own_notes(notes: Sequence[str]) -> tuple[Note, ...]:
+    """A digest's notes on the radar itself (seeds left unread, sentences not matched), not on the day's sources."""
+    return tuple(n for n in notes if isinstance(n, Note) and n.key not in DAY_NOTE_KEYS)
 
 
 def stored_digest(store: Store, radar: Radar, day: dt.date) -> list[ScoredPaper]:

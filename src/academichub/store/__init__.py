@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from academichub.models import Briefing, FeedbackKind, FetchRun, Paper, Radar, Reason
+from academichub.models import Briefing, FeedbackKind, FetchRun, Note, Paper, Radar, Reason
 from academichub.store import (
     accounts,
     briefings,
@@ -291,13 +291,20 @@ class Store:
         return radars.shown_before(self._conn, radar_id, day)
 
     def save_digest(
-        self, radar_id: int, day: dt.date, items: Sequence[tuple[int, int, float, tuple[Reason, ...]]]
+        self,
+        radar_id: int,
+        day: dt.date,
+        items: Sequence[tuple[int, int, float, tuple[Reason, ...]]],
+        said: tuple[int, Sequence[Note]] | None = None,
     ) -> None:
         with self._db.transaction() as conn:
-            radars.save_digest(conn, radar_id, day, items)
+            radars.save_digest(conn, radar_id, day, items, said)
 
     def digest_items(self, radar_id: int, day: dt.date) -> list[tuple[int, int, float, tuple[Reason, ...]]]:
         return radars.digest_items(self._conn, radar_id, day)
+
+    def digest_said(self, radar_id: int, day: dt.date) -> tuple[int, tuple[Note, ...]] | None:
+        return radars.digest_said(self._conn, radar_id, day)
 
     # cheap reads for the web pages' caches and navigation
     def digest_state(self, radar_id: int, day: dt.date) -> str:

@@ -399,6 +399,20 @@ def m012_vector_dtype() -> str:
     """
 
 
+def m013_digest_notes() -> str:
+    """What a saved Curated Daily said beside its picks: how many papers it chose from, and its own notes (seeds
+    left unread, sentences not matched; the day's source notes are read afresh), so a page re-read says it again."""
+    return """
+        CREATE TABLE digest_notes (
+            radar_id INTEGER NOT NULL REFERENCES radars(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            candidates INTEGER NOT NULL,
+            notes TEXT NOT NULL,
+            PRIMARY KEY (radar_id, day)
+        ) WITHOUT ROWID;
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     m001_papers_sources_runs,
     m002_users_radars_feedback_vectors,
@@ -412,6 +426,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     m010_password_resets,
     m011_paper_date_flag,
     m012_vector_dtype,
+    m013_digest_notes,
 ]
 
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, fields
 from typing import TYPE_CHECKING, Any
 
 from academichub.errors import InputError
-from academichub.models import FeedbackKind, Radar, Reason
+from academichub.models import FeedbackKind, Note, Radar, Reason
 
 if TYPE_CHECKING:  # numpy is imported by the vector functions: an ingest never pays for it
     import numpy as np
@@ -154,10 +154,17 @@ def shown_before(conn: sqlite3.Connection, radar_id: int, day: dt.date) -> set[i
 
 
 def save_digest(
-    conn: sqlite3.Connection, radar_id: int, day: dt.date, items: Sequence[tuple[int, int, float, tuple[Reason, ...]]]
+    conn: sqlite3.Connection,
+    radar_id: int,
+    day: dt.date,
+    items: Sequence[tuple[int, int, float, tuple[Reason, ...]]],
+    said: tuple[int, Sequence[Note]] | None = None,
 ) -> None:
-    """Replace the stored picks of one radar and day: (paper_id, rank, score, reasons)."""
-    conn.execute("DELETE FROM digest_items WHERE radar_id = ? AND day = ?", (radar_id, day.isoformat()))
+    """Replace the stored picks of one radar and day: (paper_id, rank, score, reasons), and what the digest said
+    beside them (`said`: how many papers it chose from, its notes); None clears that too."""
+    key = (radar_id, day.isoformat())
+    conn.execute("DELETE FROM digest_items WHERE radar_id = ? AND day = ?", key)
+    conn.execute("DELETE FROM digest_notes WHERE radar_id = ? AND day = ?", key)
     conn.executemany(
         "INSERT INTO digest_items (radar_id, day, paper_id, rank, score, reasons) VALUES (?, ?, ?, ?, ?, ?)",
         [
@@ -165,6 +172,12 @@ def save_digest(
             for pid, rank, score, reasons in items
         ],
     )
+    if said is not None:
+        notes = [{"key": n.key, "text": str(n), "values": n.values} for n in said[1]]
+        conn.execute(
+            "INSERT INTO digest_notes (radar_id, day, candidates, notes) VALUES (?, ?, ?, ?)",
+            (*key, said[0], json.dumps(notes, ensure_ascii=False)),
+        )
 
 
 def digest_items(
@@ -178,6 +191,17 @@ def digest_items(
         (int(pid), int(rank), float(score), tuple(_reason(r) for r in json.loads(reasons)))
         for pid, rank, score, reasons in rows
     ]
+
+
+def digest_said(conn: sqlite3.Connection, radar_id: int, day: dt.date) -> tuple[int, tuple[Note, ...]] | None:
+    """What the saved digest said beside its picks (see save_digest); None for picks saved without it."""
+    row = conn.execute(
+        "SELECT candidates, notes FROM digest_notes WHERE radar_id = ? AND day = ?", (radar_id, day.isoformat())
+    ).fetchone()
+    if row is None:
+        return None
+    notes = [Note(n["key"], n["text"], **{str(k): str(v) for k, v in n["values"].items()}) for n in json.loads(row[1])]
+    return int(row[0]), tuple(notes)
 
 
 def text_vectors(conn: sqlite3.Connection, hashes: Sequence[str], model: str) -> dict[str, NDArray[np.float32]]:

@@ -12,15 +12,15 @@ import hashlib
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from academichub.errors import NotReadYet
-from academichub.models import Radar
-from academichub.pipeline.digest import build_digest, day_unread, stored_digest
+from academichub.models import Radar, ScoredPaper
+from academichub.pipeline.digest import build_digest, day_unread, own_notes, stored_digest, stored_said
 from academichub.rank.embed import Embedder
 from academichub.store import Store
 from academichub.web.paper_view import PaperCard, paper_card
@@ -42,8 +42,8 @@ class DayList:
     shown: int  # entries after the source filter
     total: int  # entries before it
     sources: tuple[str, ...]  # source kinds present, for the filter menu
-    candidates: int | None = None  # papers ranked, when this request built the picks
-    notes: tuple[str, ...] | None = None  # the build's notes, when this request built the picks
+    candidates: int | None = None  # papers the radar's picks were chosen from (None: every paper, or not known)
+    notes: tuple[str, ...] | None = None  # the radar's own notes (None: every paper of the day is listed)
 
     def with_token(self, csrf_token: str) -> Markup:
         return Markup(self.html.replace(CSRF_PLACEHOLDER, str(escape(csrf_token))))
@@ -88,12 +88,12 @@ def list_state(store: Store, radar: Radar | None, day: dt.date) -> str:
 def day_cards(
     store: Store, embedder: Callable[[], Embedder], cache: ListCache, radar: Radar | None, day: dt.date
 ) -> tuple[list[PaperCard], int | None, tuple[str, ...] | None]:
-    """The day's cards; a radar's picks are ranked and saved on their first view (then candidates and notes)."""
+    """The day's cards, and for a radar's picks how many papers they were chosen from and the radar's own notes
+    (the day's are read afresh by the page); the picks are ranked and saved on their first view."""
     if radar is None:
         papers = store.list_papers(day=day, limit=MAX_DAY_PAPERS)
         return [paper_card(p, n, day) for n, p in enumerate(papers, start=1)], None, None
     picks = stored_digest(store, radar, day)
-    candidates, notes = None, None
     if not picks:
         with cache.build_lock:
             picks = stored_digest(store, radar, day)  # another request may have built them meanwhile
@@ -104,8 +104,13 @@ def day_cards(
                     papers = store.list_papers(day=day, limit=MAX_DAY_PAPERS)
                     cards = [paper_card(p, n, day) for n, p in enumerate(papers, start=1)]
                     return cards, None, (day_unread(exc.read, exc.total),)
-                picks, candidates, notes = list(digest.items), digest.candidates, digest.notes
-    return [paper_card(s.paper, s.rank, day, s.reasons, s.score) for s in picks], candidates, notes
+                return _cards(digest.items, day), digest.candidates, own_notes(digest.notes)
+    candidates, notes = stored_said(store, radar, day)  # as the saved picks' first showing said
+    return _cards(picks, day), candidates, notes
+
+
+def _cards(picks: Iterable[ScoredPaper], day: dt.date) -> list[PaperCard]:
+    return [paper_card(s.paper, s.rank, day, s.reasons, s.score) for s in picks]
 
 
 def day_list(
@@ -130,11 +135,8 @@ def day_list(
     html = "" if not shown else env.get_template(LIST_TEMPLATE).render(
         t=t, cards=shown, radar_id=radar.id if radar else None, feedback=feedback, csrf_token=CSRF_PLACEHOLDER
     )  # fmt: skip
-    entry = DayList(html, len(shown), len(cards), tuple(sorted({c.source_kind for c in cards})))
-    unranked = candidates is None and notes is not None  # the day is still being read: listed afresh until it is
+    entry = DayList(html, len(shown), len(cards), tuple(sorted({c.source_kind for c in cards})), candidates, notes)
+    unranked = radar is not None and candidates is None and bool(notes)  # the day is still being read
     if cards and not unranked:  # an empty radar list is rebuilt on every view, as before: papers may still arrive
-        fresh_key = key if candidates is None else (*key[:4], list_state(store, radar, day))
-        cache.put(fresh_key, entry)
-    if candidates is None and notes is None:
-        return entry
-    return DayList(entry.html, entry.shown, entry.total, entry.sources, candidates, notes)
+        cache.put((*key[:4], list_state(store, radar, day)), entry)  # this request may have saved the picks
+    return entry

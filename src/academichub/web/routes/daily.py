@@ -72,7 +72,7 @@ def daily_page(
     env = request.app.state.templates.env
     embedder = partial(app_embedder, request.app, settings)
     listing = day_list(store, embedder, cache, env, chosen, wanted, source or "", lang, translator(lang))
-    notes = listing.notes if listing.notes is not None else day_notes(store, wanted)
+    notes = day_notes(store, wanted) + tuple(listing.notes or ())
     if chosen is None and not notes and not listing.total:
         notes = (NO_PAPERS,)
     prev_day, next_day = store.days_around(wanted)
