@@ -41,7 +41,7 @@ def one_blas_thread() -> AbstractContextManager[object]:
 
 @dataclass(frozen=True)
 class VectorStats:
-    """Mean and covariance of the day's vectors: a linear signal's mean and spread over the day in closed form."""
+    """Mean and covariance of the day's vectors (the 👍 classifier's shared negatives)."""
 
     mean: NDArray[np.float64]  # [d]
     cov: NDArray[np.float64]  # [d, d], population covariance
@@ -54,11 +54,6 @@ class VectorStats:
         mean = vectors.mean(axis=0, dtype=np.float64)
         gram = (vectors.T @ vectors).astype(np.float64) / n
         return VectorStats(mean, gram - np.outer(mean, mean))
-
-    def mean_std(self, coefs: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Mean and std over the day of each row's signal `vectors @ coef` ([k, d] → [k], [k])."""
-        var = ((coefs @ self.cov) * coefs).sum(axis=1)
-        return coefs @ self.mean, np.sqrt(np.maximum(var, 0.0))
 
 
 @dataclass(frozen=True)

@@ -211,9 +211,9 @@ def _set_vectors(block: Sequence[RadarQuery]) -> int:
 
 
 def _extra(query: RadarQuery) -> bool:
-    """Whether the radar's classifier becomes a set of its own (_Linear): it has a mask, a description and 👍."""
+    """Whether the radar's classifier becomes a set of its own (_Linear): it has a description and 👍."""
     described = query.description_vector is not None and len(query.description_vector) > 0
-    return query.allowed is not None and described and len(query.liked_vectors) > 0
+    return described and len(query.liked_vectors) > 0
 
 
 def _masks(queries: Sequence[RadarQuery], n: int) -> NDArray[np.bool_]:
@@ -250,8 +250,8 @@ def _rank_block(
     masks = _masks(queries, len(day.papers))
     if day.vectors.shape[1]:
         with one_blas_thread():
-            linear = _linear_coefs(day, queries, weights, desc_stats)
-        offset = linear.offset + _add_dense(day.vectors, queries, weights, linear, product, masks, desc_stats, seed_cut)
+            linear = _linear_coefs(day, queries, weights)
+        offset = _add_dense(day.vectors, queries, weights, linear, product, masks, desc_stats, seed_cut)
     else:
         total.fill(0.0)
     offset += _add_lexical(day, queries, weights, total, masks)
@@ -315,47 +315,33 @@ def _lexical_seeds(query: RadarQuery) -> Sequence[str]:
 
 @dataclass(frozen=True)
 class _Linear:
-    """The description and 👍 classifier signals, both linear in the paper vectors: one coefficient row per radar
-    (and a constant), plus what is left to do once the row's product is known. A radar without a mask has its
-    signals' day mean and spread from the day's covariance, so its row is final. A radar with a mask has them
-    over the papers it may show, known only from the product: its row holds one raw direction, z-scored in place
-    (`deferred`, with the weight), and a second signal becomes a one-vector set of its own (`extra`)."""
+    """The description and 👍 classifier signals, both linear in the paper vectors, as raw directions: one per
+    radar in its coefficient row, z-scored in place once the product is known (`deferred`, with the weight: their
+    mean and spread are over the papers the radar may show, known only from the product), and a radar's second
+    signal as a one-vector set of its own (`extra`), so each keeps its own statistics."""
 
     coef: NDArray[np.float64]
-    offset: NDArray[np.float64]
     deferred: list[tuple[int, float, bool]] = field(default_factory=list)  # (row, weight, is the description)
     extra: list[tuple[int, Vectors]] = field(default_factory=list)  # (row, the classifier's direction as [1, d])
 
 
-def _linear_coefs(
-    day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights, desc_stats: NDArray[np.float64]
-) -> _Linear:
-    """Description similarity and the 👍 classifier, blended into one coefficient row per radar (see _Linear)."""
+def _linear_coefs(day: DayIndex, queries: Sequence[RadarQuery], weights: RadarWeights) -> _Linear:
+    """Description similarity and the 👍 classifier as coefficient rows (see _Linear)."""
     d = day.vectors.shape[1]
-    linear = _Linear(np.zeros((len(queries), d)), np.zeros(len(queries)))
-    signals: list[tuple[list[int], NDArray[np.float64], float, bool]] = []
+    linear = _Linear(np.zeros((len(queries), d)))
     described = [r for r, q in enumerate(queries) if q.description_vector is not None and len(q.description_vector)]
-    if described:
-        directions = np.vstack([queries[r].description_vector for r in described]).astype(np.float64)  # type: ignore[misc]
-        signals.append((described, directions, weights.description, True))
+    for r in described:
+        linear.coef[r] = queries[r].description_vector
+        linear.deferred.append((r, weights.description, True))
     taught = [r for r, q in enumerate(queries) if len(q.liked_vectors)]
     if taught:
         directions = classifier_directions(day, [_examples(queries[r], d) for r in taught])
-        signals.append((taught, directions, weights.classifier, False))
-    for rows, directions, weight, is_description in signals:
-        whole = [i for i, r in enumerate(rows) if queries[r].allowed is None]
-        if whole:
-            stats = _blend(day, [rows[i] for i in whole], directions[whole], weight, linear.coef, linear.offset)
-            if is_description:
-                desc_stats[[rows[i] for i in whole]] = stats
-        for i, r in enumerate(rows):
-            if queries[r].allowed is None:
-                continue
-            if not is_description and _extra(queries[r]):  # the row holds its description
-                linear.extra.append((r, directions[i][None, :].astype(np.float32)))
+        for r, direction in zip(taught, directions, strict=True):
+            if _extra(queries[r]):  # the row holds its description
+                linear.extra.append((r, direction[None, :].astype(np.float32)))
             else:
-                linear.coef[r] = directions[i]
-                linear.deferred.append((r, weight, is_description))
+                linear.coef[r] = direction
+                linear.deferred.append((r, weights.classifier, False))
     return linear
 
 
@@ -364,22 +350,6 @@ def _examples(query: RadarQuery, d: int) -> tuple[Vectors, Vectors]:
     positives = np.vstack([v for v in (query.seed_vectors, query.liked_vectors) if len(v)])
     negatives = query.disliked_vectors if len(query.disliked_vectors) else np.zeros((0, d), dtype=np.float32)
     return positives, negatives
-
-
-def _blend(
-    day: DayIndex,
-    rows: list[int],
-    directions: NDArray[np.float64],
-    weight: float,
-    coef: NDArray[np.float64],
-    offset: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Adds weight × z(vectors @ direction) to the rows' coefficients; returns the raw signals' [mean, std]."""
-    mean, std = day.stats.mean_std(directions)
-    scale, constant = _z_scale(weight, mean, std)
-    coef[rows] += scale[:, None] * directions
-    offset[rows] += constant
-    return np.column_stack([mean, std])
 
 
 def _add_dense(
@@ -392,14 +362,13 @@ def _add_dense(
     desc_stats: NDArray[np.float64],
     seed_cut: NDArray[np.float64],
 ) -> NDArray[np.float64]:
-    """The dense signals into product[:radars]: the linear rows (`linear.coef` @ vectors, the deferred ones then
-    z-scored in place), then weight × z of each paper's similarity to the nearest seed, to the nearest 👎 and to
-    an extra classifier direction of each radar having them, z-statistics over the papers each radar may show
-    (`masks`); returns the constant each row leaves out. The sets' similarities ride along in the first matrix
-    product, a chunk at a time after it (between the scores and one running-max row per set at the end of
-    `product`), so memory does not grow with a set's size. `desc_stats` receives the description's mean and std
-    of a radar with a mask; `seed_cut` each seeded radar's nearest-seed similarity STANDS_OUT_Z std above its
-    mean."""
+    """The dense signals into product[:radars]: the linear rows (`linear.coef` @ vectors, then z-scored in place),
+    then weight × z of each paper's similarity to the nearest seed, to the nearest 👎 and to an extra classifier
+    direction of each radar having them, z-statistics over the papers each radar may show (`masks`); returns the
+    constant each row leaves out. The sets' similarities ride along in the first matrix product, a chunk at a time
+    after it (between the scores and one running-max row per set at the end of `product`), so memory does not grow
+    with a set's size. `desc_stats` receives each description's mean and std; `seed_cut` each seeded radar's
+    nearest-seed similarity STANDS_OUT_Z std above its mean."""
     rows = len(queries)
     seeded = [r for r, q in enumerate(queries) if len(q.seed_vectors)]
     disliked = [r for r, q in enumerate(queries) if len(q.disliked_vectors)]
