@@ -73,3 +73,23 @@ def test_each_paper_is_embedded_once(store):
     embed_papers(store, counting, papers)
     embed_papers(store, counting, papers)
     assert counting.calls == [len(papers)]
+
+
+def test_every_note_on_the_days_sources_is_left_out_of_what_a_digest_saves(store):
+    """A saved digest keeps only the radar's own notes; the day's (day_notes) are read afresh. A new kind of day
+    note that own_notes did not know would be saved and then shown twice: this lists every kind day_notes says."""
+    from academichub.pipeline.digest import UNMATCHED_SENTENCES, day_notes, own_notes, seeds_unread
+
+    day = dt.date(2026, 6, 27)
+    outcomes = [("arxiv-rss:cs.LG", RunStatus.FAILED, "HTTP 503", ""),
+                ("arxiv-rss:cs.CV", RunStatus.NO_ANNOUNCEMENT, "", "holiday: no mailing"),
+                ("arxiv-rss:cs.CL", RunStatus.NO_ANNOUNCEMENT, "", "")]  # fmt: skip
+    for source, status, error, said in outcomes:
+        store.ensure_source(source, "arxiv-rss", source.split(":")[1])
+        run = store.start_run(FetchRun(source, dt.datetime.now(dt.UTC)), day)
+        run.status, run.error, run.note, run.finished_at = status, error, said, dt.datetime.now(dt.UTC)
+        store.finish_run(run)
+    on_the_day = day_notes(store, day)
+    assert len(on_the_day) == 3 and own_notes(on_the_day) == ()
+    mine = (UNMATCHED_SENTENCES, seeds_unread(3))
+    assert own_notes((*on_the_day, *mine)) == mine
