@@ -76,8 +76,8 @@ def test_each_paper_is_embedded_once(store):
 
 
 def test_every_note_on_the_days_sources_is_left_out_of_what_a_digest_saves(store):
-    """A saved digest keeps only the radar's own notes; the day's (day_notes) are read afresh. A new kind of day
-    note that own_notes did not know would be saved and then shown twice: this lists every kind day_notes says."""
+    """A saved digest keeps only the radar's own notes; the day's (day_notes) are read afresh, or they would be shown
+    twice. Every kind day_notes says today (a failed, a holiday and a quiet source) is left out."""
     from academichub.pipeline.digest import UNMATCHED_SENTENCES, day_notes, own_notes, seeds_unread
 
     day = dt.date(2026, 6, 27)

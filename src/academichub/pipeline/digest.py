@@ -36,7 +36,11 @@ UNMATCHED_SENTENCES = Note(
     "(the daily job encodes them; they are dropped after sentence_vectors_keep_days)",
 )
 NO_PAPERS = Note("no_papers", "no papers were announced on this day")
-DAY_NOTE_KEYS = {"source_failed", "source_said", "source_quiet"}  # what day_notes says: read afresh, never saved
+
+
+class DayNote(Note):
+    """A note on the day's sources (what day_notes says): read afresh wherever the day is shown, never saved with a
+    digest, so a source that recovers on a rerun stops being reported as failed."""
 
 
 def seeds_unread(count: int) -> Note:
@@ -232,11 +236,11 @@ def day_notes(store: Store, day: dt.date) -> tuple[Note, ...]:
     for run in store.runs_for_day(day):
         if run.status == RunStatus.FAILED:
             error = run.error or ""
-            notes.append(Note("source_failed", f"{run.source} failed: {error}", source=run.source, error=error))
+            notes.append(DayNote("source_failed", f"{run.source} failed: {error}", source=run.source, error=error))
         elif run.status == RunStatus.NO_ANNOUNCEMENT and run.note:
-            notes.append(Note("source_said", f"{run.source}: {run.note}", source=run.source, said=run.note))
+            notes.append(DayNote("source_said", f"{run.source}: {run.note}", source=run.source, said=run.note))
         elif run.status == RunStatus.NO_ANNOUNCEMENT:
-            notes.append(Note("source_quiet", f"{run.source}: no announcement", source=run.source))
+            notes.append(DayNote("source_quiet", f"{run.source}: no announcement", source=run.source))
     return tuple(notes)
 
 
@@ -249,7 +253,7 @@ def stored_said(store: Store, radar: Radar, day: dt.date) -> tuple[int | None, t
 
 def own_notes(notes: Sequence[str]) -> tuple[Note, ...]:
     """A digest's notes on the radar itself (seeds left unread, sentences not matched), not on the day's sources."""
-    return tuple(n for n in notes if isinstance(n, Note) and n.key not in DAY_NOTE_KEYS)
+    return tuple(n for n in notes if isinstance(n, Note) and not isinstance(n, DayNote))
 
 
 def stored_digest(store: Store, radar: Radar, day: dt.date) -> list[ScoredPaper]:
