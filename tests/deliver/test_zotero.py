@@ -81,3 +81,22 @@ def test_bad_key_is_a_clear_error_without_the_key(loopback, post_settings):
 def test_missing_library_settings_are_a_clear_error(tmp_path):
     with pytest.raises(DeliveryError, match="zotero_library_id"):
         push_to_zotero(Settings(home=tmp_path), [make_paper(1)])
+
+
+def test_a_failed_list_naming_no_item_is_reported_as_zotero_wrote_it(loopback, post_settings):
+    """Zotero names a refused item by its position in the batch ("0", "1", …). An answer naming one otherwise ("x",
+    "²", a position past the batch) or with a bare text for its problem is reported as it came, not a crash, and the
+    items it did write are counted."""
+
+    def odd(request):
+        count = len(json.loads(request.body))
+        body = {"successful": {str(i): {"key": f"K{i:04d}"} for i in range(count - 1)}, "unchanged": {},
+                "failed": {"x": {"code": 400, "message": "Bad item"}, "²": "boom", "99": {"code": 413},
+                           str(count - 1): {"code": 400, "message": "Title is required"}}}  # fmt: skip
+        return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+    loopback.add_handler("/api/users/12345/items", odd)
+    report = push_to_zotero(zotero_settings(post_settings, loopback), [make_paper(n) for n in range(1, 4)])
+    assert report.created == 2
+    assert report.failed == ("item 'x': 400 Bad item", "item '²': ? boom", "item '99': 413",
+                             f"{make_paper(3).title[:80]}: 400 Title is required")  # fmt: skip

@@ -116,12 +116,7 @@ def push_to_zotero(
             keys += [str(v.get("key", "")) for v in successful.values() if isinstance(v, dict)]
             created += len(successful)
             unchanged += len(data.get("unchanged") or {})
-            for index, problem in (data.get("failed") or {}).items():
-                position = int(index) if str(index).isdigit() and int(index) < len(batch) else None
-                title = (
-                    batch[position]["title"][:80] if position is not None else ""
-                ) or f"item {start + int(index) + 1}"
-                failed.append(f"{title}: {problem.get('code', '?')} {problem.get('message', '')}".strip())
+            failed += [_refused(batch, start, str(index), problem) for index, problem in _failed(data).items()]
             backoff = retry_after_s(reply.headers.get("backoff"))
             if backoff and start + ZOTERO_BATCH_ITEMS < len(items):
                 sleep(min(backoff, settings.retry_after_cap_s))
@@ -129,3 +124,20 @@ def push_to_zotero(
         if own:
             poster.close()
     return ZoteroReport(created, unchanged, already, tuple(failed), tuple(keys))
+
+
+def _failed(data: dict[str, Any]) -> dict[str, Any]:
+    failed = data.get("failed") or {}
+    return failed if isinstance(failed, dict) else {"?": failed}
+
+
+def _refused(batch: list[dict[str, Any]], start: int, index: str, problem: object) -> str:
+    """An item Zotero refused, as the user reads it: its title (else its number in the push) and Zotero's code and
+    message. `index` is its position in the batch as Zotero names it; an answer naming none gets its text."""
+    position = int(index) if index.isascii() and index.isdigit() and int(index) < len(batch) else None
+    if position is None:
+        title = f"item {index!r}"
+    else:
+        title = str(batch[position].get("title") or "")[:80] or f"item {start + position + 1}"
+    said = problem if isinstance(problem, dict) else {"message": str(problem)}
+    return f"{title}: {said.get('code', '?')} {said.get('message', '')}".strip()
