@@ -124,8 +124,10 @@ def test_bad_radar_input_is_a_clear_message_and_stores_nothing(hub, args, messag
 
 def test_feedback_on_a_missing_paper_is_refused(hub):
     hub("radar", "create", "r", "--description", "language models")
-    result = hub("feedback", "2999.00001", "up", ok=False)
-    assert "no stored paper" in str(result.exception)
+    # an unknown arXiv id; digits str.isdigit takes and int does not; a number beyond SQLite's integers
+    for ref in ("2999.00001", "²", "9" * 30):
+        result = hub("feedback", ref, "up", ok=False)
+        assert f"no stored paper {ref!r}" in str(result.exception)
 
 
 def test_unknown_seed_is_kept_with_a_note(hub):

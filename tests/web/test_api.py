@@ -101,3 +101,31 @@ def test_openapi_docs_are_served_without_a_cdn(client: TestClient) -> None:
     docs = client.get("/api/docs").text
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
     assert "<script>" not in docs
+
+
+def test_numbers_no_row_can_have_are_refused_as_bad_input_not_a_server_error(web_settings: Settings) -> None:
+    """A paper, radar, token or invitation number beyond SQLite's integers (or below zero) in an address, a form or a
+    JSON body: a clear refusal (the page's 400, the API's 422), never a 500 from the database."""
+    client = TestClient(create_app(web_settings))
+    token = sign_up(client)
+    auth = {"authorization": f"Bearer {make_token(client, token)}"}
+    page_token = csrf_from(client.get("/settings").text)
+    for big in ("9" * 30, "-" + "9" * 30, "9223372036854775808"):
+        for path in (f"/papers/{big}", f"/radars/{big}", f"/radars/{big}/map"):
+            page = client.get(path)
+            assert page.status_code == 400, path
+            assert "less than or equal to" in page.text or "greater than or equal to" in page.text, path
+        for path in (f"/radars/{big}/feed", f"/settings/tokens/{big}/delete", f"/settings/invitations/{big}/delete"):
+            assert client.post(path, data={"csrf_token": page_token}).status_code == 400, path
+        form = {"csrf_token": page_token, "radar_id": big, "paper_id": "1", "kind": "up"}
+        assert client.post("/feedback", data=form).status_code == 400
+        for method, path, body in [
+            ("GET", f"/api/v1/papers/{big}", None),
+            ("GET", f"/api/v1/radars/{big}/daily", None),
+            ("DELETE", f"/api/v1/radars/{big}", None),
+            ("POST", "/api/v1/feedback", {"radar_id": 1, "paper_id": int(big), "kind": "up"}),
+            ("GET", f"/api/v1/papers?offset={big}", None),
+        ]:
+            assert client.request(method, path, json=body, headers=auth).status_code == 422, (method, path)
+    assert client.get("/papers/9223372036854775807").status_code == 404  # the largest number is a missing paper
+    client.close()

@@ -8,7 +8,7 @@ import re
 from starlette.testclient import TestClient
 
 from academichub.config import Settings
-from academichub.models import FeedbackKind, FetchRun, RunStatus
+from academichub.models import FeedbackKind, FetchRun, Radar, RunStatus
 from academichub.pipeline.digest import NO_PAPERS, UNMATCHED_SENTENCES, day_notes, day_unread, seeds_unread
 from academichub.store import Store
 from academichub.web import security
@@ -112,6 +112,25 @@ def test_a_radar_can_be_named_in_the_address_and_an_unknown_one_is_said_to_be_mi
         assert page.status_code == 404
         assert "You have no such radar: it may have been deleted or renamed." in page.text
         assert '<a href="/radars">' in page.text
+    client.close()
+
+
+def test_a_radar_named_with_digits_is_found_by_name_unless_they_are_another_radars_id(
+    web_settings: Settings, store: Store
+) -> None:
+    client = TestClient(create_app(web_settings))
+    sign_up(client)
+    first = store.radar_by_id(radar_ids(store)[0], user_id=1)
+    assert first is not None and first.id is not None
+    year = store.save_radar(Radar(name="2024", description="papers of a year", user_id=1))
+    twin = store.save_radar(Radar(name=str(first.id), description="named like the first radar's id", user_id=1))
+    page = client.get("/", params={"radar": "2024"})
+    assert page.status_code == 200 and f'<option value="{year.id}" selected>' in page.text
+    page = client.get("/", params={"radar": str(first.id)})  # an id first: the page's own links use ids
+    assert page.status_code == 200 and f'<option value="{first.id}" selected>' in page.text
+    assert f'<option value="{twin.id}" selected>' in client.get("/", params={"radar": str(twin.id)}).text
+    for odd in ("9" * 40, "²", "٣"):  # digits no id can be (too long, not ASCII): a missing radar, not an error
+        assert client.get("/", params={"radar": odd}).status_code == 404
     client.close()
 
 

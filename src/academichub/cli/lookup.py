@@ -10,7 +10,7 @@ import datetime as dt
 from academichub.errors import InputError
 from academichub.ingest.normalize import key_for_reference
 from academichub.models import Paper, Radar
-from academichub.store import Store
+from academichub.store import Store, row_id
 
 
 def radar_named(store: Store, name: str) -> Radar:
@@ -35,7 +35,8 @@ def default_radar(store: Store, name: str | None) -> Radar:
 def paper_from_reference(store: Store, ref: str) -> Paper:
     """Raises: InputError when nothing stored matches."""
     ref = ref.strip()
-    paper = store.paper_by_id(int(ref)) if ref.isdigit() else None
+    number = row_id(ref)
+    paper = store.paper_by_id(number) if number is not None else None
     if paper is None:
         key = key_for_reference(ref)
         paper = store.paper_by_key(key) if key else None

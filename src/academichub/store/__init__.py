@@ -57,8 +57,12 @@ __all__ = [
     "Store",
     "User",
     "WebSession",
+    "MAX_ROW_ID",
     "open_store",
+    "row_id",
 ]
+
+MAX_ROW_ID = 2**63 - 1  # SQLite's (and PostgreSQL's bigint) largest integer
 
 
 def _now() -> str:
@@ -504,6 +508,15 @@ class Store:
         from academichub.store import vector_chunks  # imports numpy
 
         return vector_chunks.vector_chunks(self._conn, model)
+
+
+def row_id(text: str) -> int | None:
+    """`text` as a stored row's id (a paper's, a radar's number), or None when it cannot be one: not ASCII digits
+    ("²" is a digit to str.isdigit, not to int), or beyond the database's integers."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ROW_ID)):
+        return None
+    value = int(text)
+    return value if value <= MAX_ROW_ID else None
 
 
 def open_store(url: str) -> Store:

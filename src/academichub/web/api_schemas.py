@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from academichub.brief.prompts import heading
 from academichub.models import Briefing, FeedbackKind, Paper, Radar, ScoredPaper
+from academichub.store import MAX_ROW_ID
 
 MAX_LIST_ITEMS = 200
 
@@ -120,8 +121,8 @@ class DailyPublic(BaseModel):
 class FeedbackCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    radar_id: int
-    paper_id: int
+    radar_id: int = Field(ge=0, le=MAX_ROW_ID)
+    paper_id: int = Field(ge=0, le=MAX_ROW_ID)
     kind: FeedbackKind
     on: bool = Field(default=True, description="false clears this feedback")
 

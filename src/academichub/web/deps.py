@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Path, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from academichub.config import Settings
 from academichub.rank.embed import Embedder
 from academichub.rank.embedders import embedder_named
-from academichub.store import Store, User, WebSession
+from academichub.store import MAX_ROW_ID, Store, User, WebSession
 from academichub.web import security
 from academichub.web.i18n import LANGUAGES, pick_language, translator
 from academichub.web.store_pool import StorePool
@@ -35,6 +35,10 @@ async def get_settings(request: Request) -> Settings:  # async: no thread hop fo
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+# a row's number in the address or a form: beyond the database's integers it is refused as bad input (400, or 422
+# from the API), never passed on to fail in the database
+PathId = Annotated[int, Path(ge=0, le=MAX_ROW_ID)]
+FormId = Annotated[int, Form(ge=0, le=MAX_ROW_ID)]
 
 
 def get_store(request: Request) -> Iterator[Store]:

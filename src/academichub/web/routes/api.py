@@ -19,7 +19,7 @@ from academichub.errors import InputError, SearchSyntaxError
 from academichub.ingest.normalize import key_for_reference
 from academichub.models import Radar
 from academichub.rank.radar_checks import radar_problems
-from academichub.store import Store, User
+from academichub.store import MAX_ROW_ID, Store, User
 from academichub.web import security
 from academichub.web.api_schemas import (
     BriefingPublic,
@@ -38,7 +38,7 @@ from academichub.web.api_schemas import (
     radar_public,
 )  # fmt: skip
 from academichub.web.briefing_view import make_briefing, radar_picks, stored_briefing
-from academichub.web.deps import NO_SUCH_RADAR, EmbedderDep, SettingsDep, StoreDep
+from academichub.web.deps import NO_SUCH_RADAR, EmbedderDep, PathId, SettingsDep, StoreDep
 from academichub.web.i18n import LANGUAGES
 from academichub.web.routes.daily import toggle_feedback
 from academichub.web.routes.settings import daily_size_default
@@ -76,7 +76,7 @@ def _day(store: Store, day: dt.date | None) -> dt.date:
 
 
 @router.get("/papers/{paper_id}", response_model=PaperPublic)
-def get_paper(store: StoreDep, user: ApiUser, paper_id: int) -> PaperPublic:
+def get_paper(store: StoreDep, user: ApiUser, paper_id: PathId) -> PaperPublic:
     paper = store.paper_by_id(paper_id)
     if paper is None:
         raise HTTPException(404, "no such paper")
@@ -89,7 +89,7 @@ def list_papers(
     user: ApiUser,
     day: dt.date | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> list[PaperPublic]:
     """The papers announced on a day (default: the latest day with papers)."""
     return [paper_public(p) for p in store.list_papers(day=_day(store, day), limit=limit, offset=offset)]
@@ -150,7 +150,7 @@ def create_radar(store: StoreDep, user: ApiUser, body: RadarCreate) -> RadarPubl
 
 
 @router.patch("/radars/{radar_id}", response_model=RadarPublic)
-def update_radar(store: StoreDep, user: ApiUser, radar_id: int, body: RadarUpdate) -> RadarPublic:
+def update_radar(store: StoreDep, user: ApiUser, radar_id: PathId, body: RadarUpdate) -> RadarPublic:
     changes: dict[str, Any] = {
         k: tuple(v) if isinstance(v, list) else v for k, v in body.model_dump(exclude_unset=True).items()
     }
@@ -158,14 +158,14 @@ def update_radar(store: StoreDep, user: ApiUser, radar_id: int, body: RadarUpdat
 
 
 @router.delete("/radars/{radar_id}", status_code=204)
-def delete_radar(store: StoreDep, user: ApiUser, radar_id: int) -> Response:
+def delete_radar(store: StoreDep, user: ApiUser, radar_id: PathId) -> Response:
     store.delete_radar(_radar(store, user, radar_id).id or 0, user_id=user.id)
     return Response(status_code=204)
 
 
 @router.get("/radars/{radar_id}/daily", response_model=DailyPublic)
 def get_daily(
-    store: StoreDep, user: ApiUser, embedder: EmbedderDep, radar_id: int, day: dt.date | None = None
+    store: StoreDep, user: ApiUser, embedder: EmbedderDep, radar_id: PathId, day: dt.date | None = None
 ) -> DailyPublic:
     """The radar's numbered Curated Daily for a day (default: the latest), built now if not yet."""
     radar = _radar(store, user, radar_id)
@@ -174,7 +174,7 @@ def get_daily(
 
 
 @router.get("/radars/{radar_id}/feedback", response_model=FeedbackPublic)
-def get_feedback(store: StoreDep, user: ApiUser, radar_id: int) -> FeedbackPublic:
+def get_feedback(store: StoreDep, user: ApiUser, radar_id: PathId) -> FeedbackPublic:
     return feedback_public(radar_id, store.feedback_for(_radar(store, user, radar_id).id or 0))
 
 
@@ -195,7 +195,7 @@ def get_briefing(
     settings: SettingsDep,
     user: ApiUser,
     embedder: EmbedderDep,
-    radar_id: int,
+    radar_id: PathId,
     day: dt.date | None = None,
     lang: str | None = None,
 ) -> BriefingPublic:

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from academichub.brief.prompts import SECTION_KINDS, heading
 from academichub.brief.providers import resolve_provider_name
 from academichub.web.briefing_view import cite_targets, linked_citations, make_briefing, radar_picks, stored_briefing
-from academichub.web.deps import EmbedderDep, SettingsDep, StoreDep, UserDep, render, request_language
+from academichub.web.deps import EmbedderDep, FormId, SettingsDep, StoreDep, UserDep, render, request_language
 from academichub.web.i18n import LANGUAGES
 from academichub.web.routes.daily import parse_day, pick_radar
 
@@ -64,7 +64,7 @@ def regenerate(
     settings: SettingsDep,
     user: UserDep,
     embedder: EmbedderDep,
-    radar_id: Annotated[int, Form()],
+    radar_id: FormId,
     day: Annotated[str, Form()],
     lang: Annotated[str, Form()] = "",
 ) -> Response:

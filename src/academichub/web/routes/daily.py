@@ -12,10 +12,11 @@ from starlette.responses import RedirectResponse, Response
 
 from academichub.models import FeedbackKind, Radar
 from academichub.pipeline.digest import NO_PAPERS, day_notes
-from academichub.store import Store
+from academichub.store import Store, row_id
 from academichub.web.daily_view import ListCache, day_list
 from academichub.web.deps import (
     NO_SUCH_RADAR,
+    FormId,
     SettingsDep,
     StoreDep,
     UserDep,
@@ -38,13 +39,16 @@ def parse_day(text: str | None) -> dt.date | None:
 
 def pick_radar(store: Store, user_id: int, first_id: int | None, wanted: str | None) -> Radar | None:
     """The radar named in the query by id or name (404 if not the user's), 'all' for none, else the first one
-    (`first_id`)."""
+    (`first_id`). Digits are an id first, then a name: a radar named "2024" is found by its name unless the user
+    has a radar whose id is 2024 (the page's own links use ids)."""
     if wanted == "all" or (not wanted and first_id is None):
         return None
-    if wanted and not wanted.isdigit():
-        radar = store.radar_by_name(wanted, user_id=user_id)
+    if not wanted:
+        radar = store.radar_by_id(first_id or 0, user_id=user_id)
     else:
-        radar = store.radar_by_id(int(wanted) if wanted else first_id or 0, user_id=user_id)
+        number = row_id(wanted)
+        by_id = store.radar_by_id(number, user_id=user_id) if number is not None else None
+        radar = by_id or store.radar_by_name(wanted, user_id=user_id)
     if radar is None:
         raise HTTPException(404, NO_SUCH_RADAR)
     return radar
@@ -104,8 +108,8 @@ def post_feedback(
     request: Request,
     store: StoreDep,
     user: UserDep,
-    radar_id: Annotated[int, Form()],
-    paper_id: Annotated[int, Form()],
+    radar_id: FormId,
+    paper_id: FormId,
     kind: Annotated[FeedbackKind, Form()],
 ) -> Response:
     """Toggle one kind of feedback on a paper for one of the user's radars; returns the updated buttons."""

@@ -15,7 +15,7 @@ from academichub.pipeline.digest import stored_digest
 from academichub.store import Store
 from academichub.web import security
 from academichub.web.briefing_view import radar_picks, stored_briefing
-from academichub.web.deps import EmbedderDep, SettingsDep, StoreDep, UserDep, render
+from academichub.web.deps import EmbedderDep, PathId, SettingsDep, StoreDep, UserDep, render
 from academichub.web.routes.radars import owned_radar
 
 router = APIRouter()
@@ -28,7 +28,7 @@ def feed_path(token: str) -> str:
 
 
 @router.post("/radars/{radar_id}/feed")
-def create_feed(request: Request, store: StoreDep, user: UserDep, radar_id: int) -> Response:
+def create_feed(request: Request, store: StoreDep, user: UserDep, radar_id: PathId) -> Response:
     """A new secret feed URL for the radar (any older one stops working); shown once in the editor."""
     radar = owned_radar(store, user.id, radar_id)
     store.delete_feed_tokens(user.id, radar_id)
@@ -40,7 +40,7 @@ def create_feed(request: Request, store: StoreDep, user: UserDep, radar_id: int)
 
 
 @router.post("/radars/{radar_id}/feed/revoke")
-def revoke_feed(store: StoreDep, user: UserDep, radar_id: int) -> Response:
+def revoke_feed(store: StoreDep, user: UserDep, radar_id: PathId) -> Response:
     owned_radar(store, user.id, radar_id)
     store.delete_feed_tokens(user.id, radar_id)
     return RedirectResponse(f"/radars/{radar_id}#feed", status_code=303)

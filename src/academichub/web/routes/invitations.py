@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from academichub.errors import InputError
 from academichub.store import Store
 from academichub.web import security
-from academichub.web.deps import SettingsDep, StoreDep, UserDep, render, request_language
+from academichub.web.deps import PathId, SettingsDep, StoreDep, UserDep, render, request_language
 from academichub.web.routes.auth import NAME_PATTERN, start_session
 from academichub.web.routes.settings import settings_page_response
 
@@ -50,7 +50,7 @@ def create_invitation(
 
 
 @router.post("/settings/invitations/{invitation_id}/delete")
-def withdraw_invitation(store: StoreDep, user: UserDep, invitation_id: int) -> Response:
+def withdraw_invitation(store: StoreDep, user: UserDep, invitation_id: PathId) -> Response:
     if not user.is_admin or not store.delete_invitation(user.id, invitation_id):
         raise HTTPException(404, "no such open invitation")
     return RedirectResponse("/settings#invitations", status_code=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
-from academichub.web.deps import EmbedderDep, StoreDep, UserDep, render
+from academichub.web.deps import EmbedderDep, PathId, StoreDep, UserDep, render
 from academichub.web.paper_view import paper_card
 from academichub.web.related import VectorIndex, related_papers
 
@@ -13,7 +13,7 @@ router = APIRouter()
 
 
 @router.get("/papers/{paper_id}")
-def paper_page(request: Request, store: StoreDep, user: UserDep, embedder: EmbedderDep, paper_id: int) -> Response:
+def paper_page(request: Request, store: StoreDep, user: UserDep, embedder: EmbedderDep, paper_id: PathId) -> Response:
     paper = store.paper_by_id(paper_id)
     if paper is None:
         raise HTTPException(404, "no such paper")

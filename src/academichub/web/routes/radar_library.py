@@ -21,7 +21,7 @@ from academichub.models import Radar
 from academichub.pipeline.library_seeds import seeds_from_library
 from academichub.pipeline.seeds import read_radar_seeds
 from academichub.sources.library import MAX_LIBRARY_BYTES, parse_library
-from academichub.web.deps import SettingsDep, StoreDep, UserDep, app_embedder, render
+from academichub.web.deps import PathId, SettingsDep, StoreDep, UserDep, app_embedder, render
 from academichub.web.routes.radars import editor_context, owned_radar
 from academichub.web.store_pool import StorePool
 
@@ -57,7 +57,7 @@ async def import_library(
     settings: SettingsDep,
     store: StoreDep,
     user: UserDep,
-    radar_id: int,
+    radar_id: PathId,
     library: Annotated[UploadFile, File()],
 ) -> Response:
     """Add a library export's papers to the radar's seeds; the editor shows counts and per-line problems. The new

@@ -16,7 +16,7 @@ from academichub.pipeline.digest import day_unread, preview_digest
 from academichub.rank.radar_checks import radar_problems
 from academichub.sources.library import MAX_LIBRARY_BYTES
 from academichub.store import Store
-from academichub.web.deps import NO_SUCH_RADAR, EmbedderDep, StoreDep, UserDep, render, request_language
+from academichub.web.deps import NO_SUCH_RADAR, EmbedderDep, PathId, StoreDep, UserDep, render, request_language
 from academichub.web.i18n import note_text, translator
 from academichub.web.paper_view import paper_card
 from academichub.web.radar_map import build_radar_map
@@ -109,13 +109,13 @@ def editor_context(store: Store, radar: Radar, user_id: int) -> dict[str, object
 
 
 @router.get("/radars/{radar_id}")
-def radar_edit(request: Request, store: StoreDep, user: UserDep, radar_id: int) -> Response:
+def radar_edit(request: Request, store: StoreDep, user: UserDep, radar_id: PathId) -> Response:
     return render(request, "radar_edit.html", editor_context(store, owned_radar(store, user.id, radar_id), user.id))
 
 
 @router.get("/radars/{radar_id}/map")
 def radar_map(
-    request: Request, store: StoreDep, user: UserDep, embedder: EmbedderDep, radar_id: int, day: str | None = None
+    request: Request, store: StoreDep, user: UserDep, embedder: EmbedderDep, radar_id: PathId, day: str | None = None
 ) -> Response:
     """The day's papers in 2-D with the radar's picks and seeds marked: a partial for htmx, else a page."""
     radar = owned_radar(store, user.id, radar_id)
@@ -170,11 +170,11 @@ def radar_preview(
 
 
 @router.post("/radars/{radar_id}")
-def radar_update(request: Request, store: StoreDep, user: UserDep, radar_id: int, form: RadarFormDep) -> Response:
+def radar_update(request: Request, store: StoreDep, user: UserDep, radar_id: PathId, form: RadarFormDep) -> Response:
     return _save(request, store, owned_radar(store, user.id, radar_id), form)
 
 
 @router.post("/radars/{radar_id}/delete")
-def radar_delete(store: StoreDep, user: UserDep, radar_id: int) -> Response:
+def radar_delete(store: StoreDep, user: UserDep, radar_id: PathId) -> Response:
     store.delete_radar(owned_radar(store, user.id, radar_id).id or 0, user_id=user.id)
     return RedirectResponse("/radars", status_code=303)

@@ -15,7 +15,7 @@ from academichub.config import Settings
 from academichub.errors import ConfigError
 from academichub.store import Store, User
 from academichub.web import security
-from academichub.web.deps import SettingsDep, StoreDep, UserDep, render
+from academichub.web.deps import PathId, SettingsDep, StoreDep, UserDep, render
 from academichub.web.i18n import LANGUAGES
 from academichub.web.routes.auth import start_session, too_many_logins
 from academichub.web.throttle import LoginThrottle
@@ -115,7 +115,7 @@ def create_api_token(
 
 
 @router.post("/settings/tokens/{token_id}/delete")
-def revoke_api_token(store: StoreDep, user: UserDep, token_id: int) -> Response:
+def revoke_api_token(store: StoreDep, user: UserDep, token_id: PathId) -> Response:
     if not store.delete_token(user.id, token_id):
         raise HTTPException(404, "no such token")
     return RedirectResponse("/settings", status_code=303)
