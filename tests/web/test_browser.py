@@ -7,6 +7,7 @@ hashing embedder). Screenshots of the main pages go to artifacts/screenshots/.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -367,3 +368,23 @@ def test_an_old_paper_listed_again_shows_when_it_first_appeared(page: Any) -> No
     assert old.locator(".badge.first-appeared").inner_text() in ("首次出现于 2024-11", "first appeared 2024-11")
     assert old.locator(".badge.first-appeared").is_visible()
     assert page.locator("article.paper .badge.first-appeared").count() == 1
+
+
+def test_a_radar_named_in_the_address_a_missing_one_and_the_saved_header(page: Any) -> None:
+    """`?radar=vision` opens that radar; a missing one says so and links to the radars page; the header's "picked
+    from N candidates" reads the same when the saved picks are shown again."""
+    page.goto("/?radar=vision")
+    assert page.locator("select[name=radar] option:checked").inner_text() == "vision"
+    header = re.compile(r"从 (\d+) 篇候选中精选 (\d+) 篇|(\d+) picked from (\d+) candidates")
+    first = header.search(page.locator("span.count").first.inner_text())
+    assert first is not None
+    page.reload()
+    again = header.search(page.locator("span.count").first.inner_text())
+    assert again is not None and again.groups() == first.groups()
+    response = page.goto("/?radar=no-such-radar")
+    assert response is not None and response.status == 404
+    said = page.locator("main").inner_text()
+    assert "你没有这个雷达" in said or "You have no such radar" in said, said
+    shoot(page, "16-no-such-radar")
+    page.locator("main a[href='/radars']").click()
+    page.wait_for_url("**/radars")
