@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from academichub.curate.digest import MIN_POOL, POOL_FACTOR, select_digest
 from academichub.errors import InputError, NotReadYet
 from academichub.models import Digest, FeedbackKind, Note, Paper, Radar, RunStatus, ScoredPaper
+from academichub.pipeline.day_indexes import DAY_INDEXES
 from academichub.pipeline.paper_vectors import Progress, embed_papers, embed_texts
 from academichub.pipeline.seeds import PAGE_SEED_BUDGET, read_seeds, seed_papers
 from academichub.pipeline.sentence_vectors import embed_paper_sentences
@@ -26,7 +27,7 @@ from academichub.rank.aspects import SentenceRows
 from academichub.rank.day import DayIndex
 from academichub.rank.embed import Embedder
 from academichub.rank.listings import DayListings
-from academichub.rank.radar import RadarQuery, aspect_candidates, index_day, rank_radars_columnar
+from academichub.rank.radar import RadarQuery, aspect_candidates, rank_radars_columnar
 from academichub.store import Store
 
 MAX_CANDIDATES = 20_000
@@ -144,7 +145,7 @@ def _pick_digests(
     asked = [_radar_query(store, embedder, radar, listings, budget, progress) for radar in radars]
     queries, unread = zip(*asked, strict=True)
     day_index, unmatched = _with_sentences(
-        store, embedder, index_day(papers, matrix, day=day), queries, progress, encode
+        store, embedder, DAY_INDEXES.index(papers, matrix, day), queries, progress, encode
     )
     notes += (UNMATCHED_SENTENCES,) if unmatched else ()
     pool = max((size or r.size) * POOL_FACTOR for r in radars)
