@@ -1,6 +1,6 @@
-"""A radar editor's preview on a big day: the first preview indexes the day, the next ones (the description retyped)
-rank on the kept index (pipeline.day_indexes). Prints each preview's time as a ratio to the bare `index_day` of the
-same papers and vectors, measured in the same run.
+"""A radar editor's preview on a big day: the first preview reads the day's papers and indexes them, the next ones (the
+description retyped) rank on the papers and index kept (pipeline.day_indexes). Prints each preview's time as a ratio
+to the bare `index_day` of the same papers and vectors, measured in the same run.
 
 The day: --papers real papers of the fixtures' arXiv corpus stored in a fresh SQLite file as one day's new
 announcements, with hashing-embedder vectors (the encoder's cost is not what is measured: vectors are read back).

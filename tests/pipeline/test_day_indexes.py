@@ -11,7 +11,7 @@ import pytest
 
 from academichub.models import AnnounceType, Author, Radar, RawItem
 from academichub.pipeline import store_items
-from academichub.pipeline.day_indexes import DAY_INDEXES, DayIndexes
+from academichub.pipeline.day_indexes import DAY_INDEXES, DayIndexes, DayPapers
 from academichub.pipeline.digest import preview_digest
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import open_store
@@ -68,3 +68,18 @@ def test_a_changed_paper_or_other_vectors_make_another_day():
     third = indexes.index(corrected, other, MON)
     assert third is not again and indexes.index(corrected, other, MON + dt.timedelta(days=1)) is not third
     assert indexes.builds == 4
+
+
+def test_the_days_papers_are_read_once_and_again_when_one_changes(store):
+    papers = DayPapers()
+    first = papers.read(store, MON, 100)
+    again = papers.read(store, MON, 100)
+    assert again == first and all(a is b for a, b in zip(again, first, strict=True))  # held, not read back
+    corrected = dataclasses.replace(item(3, TOPICS[0]), abstract="We study exoplanet atmospheres.", version=2,
+                                    listing="cs.AI", announce_type=AnnounceType.REPLACE_CROSS)  # fmt: skip
+    store_items(store, [corrected, item(41, "dark matter halos")])
+    after = {p.identifier("arxiv"): p for p in papers.read(store, MON, 100)}
+    assert after["2606.00003"].abstract == "We study exoplanet atmospheres." and after["2606.00003"].version == 2
+    assert after["2606.00041"].title == "On dark matter halos (41)" and len(after) == len(first) + 1
+    untouched = [p for p in first if p.identifier("arxiv") != "2606.00003"]
+    assert all(after[p.identifier("arxiv")] is p for p in untouched)

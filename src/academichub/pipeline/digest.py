@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from academichub.curate.digest import MIN_POOL, POOL_FACTOR, select_digest
 from academichub.errors import InputError, NotReadYet
 from academichub.models import Digest, FeedbackKind, Note, Paper, Radar, RunStatus, ScoredPaper
-from academichub.pipeline.day_indexes import DAY_INDEXES
+from academichub.pipeline.day_indexes import DAY_INDEXES, DAY_PAPERS
 from academichub.pipeline.paper_vectors import Progress, embed_papers, embed_texts
 from academichub.pipeline.seeds import PAGE_SEED_BUDGET, read_seeds, seed_papers
 from academichub.pipeline.sentence_vectors import embed_paper_sentences
@@ -133,7 +133,7 @@ def _pick_digests(
 ) -> list[Digest]:
     """Each radar's picks for `day` (candidates → vectors → rank with every signal → select), not yet saved."""
     notes = day_notes(store, day)
-    papers = store.list_papers(day=day, limit=MAX_CANDIDATES)
+    papers = DAY_PAPERS.read(store, day, MAX_CANDIDATES)
     if not papers:
         return [Digest(r, day, (), 0, notes or (NO_PAPERS,)) for r in radars]
     vectors = embed_papers(store, embedder, papers, progress=progress, encode=encode)

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # numpy is imported by the vector methods only: an ingest nev
 __all__ = [
     "ApiToken",
     "Invitation",
+    "MAX_ROW_ID",
     "Pick",
     "SaveOutcome",
     "SavedPapers",
@@ -57,7 +58,6 @@ __all__ = [
     "Store",
     "User",
     "WebSession",
-    "MAX_ROW_ID",
     "open_store",
     "row_id",
 ]
@@ -167,8 +167,13 @@ class Store:
         category: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        saved: SavedPapers | None = None,
     ) -> list[Paper]:
-        return listing.list_papers(self._conn, day=day, source=source, category=category, limit=limit, offset=offset)
+        """`saved`: papers read before (SavedPapers), taken again while their stored fingerprint is unchanged."""
+        with self._db.snapshot():  # the ids, fingerprints and rows of one state of the database
+            return listing.list_papers(
+                self._conn, day=day, source=source, category=category, limit=limit, offset=offset, saved=saved
+            )
 
     def announcement_days(self, *, limit: int = 30) -> list[tuple[dt.date, int]]:
         return listing.announcement_days(self._conn, limit=limit)

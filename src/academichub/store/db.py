@@ -88,6 +88,20 @@ class Connection:
                 raise StoreError(f"the disk holding {self.path} is full: nothing of this write was kept") from exc
             raise
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One consistent read: BEGIN … COMMIT without the write lock (in WAL mode a reader sees the database as of
+        its first read, whatever is written meanwhile). Nested in a transaction, that transaction."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
     def close(self) -> None:
         self.conn.close()
 

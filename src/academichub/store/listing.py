@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from academichub.errors import SearchSyntaxError
 from academichub.models import Paper
+from academichub.store.paper_cache import SavedPapers
 from academichub.store.papers import ids_for_keys, papers_by_ids
 
 if TYPE_CHECKING:  # numpy is imported where vectors are read: an ingest never pays for it
@@ -154,8 +155,10 @@ def list_papers(
     category: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    saved: SavedPapers | None = None,
 ) -> list[Paper]:
-    """Papers announced on `day` (or all, newest first), optionally one source/listing or category."""
+    """Papers announced on `day` (or all, newest first), optionally one source/listing or category; with `saved`,
+    those it holds unchanged are taken from it (papers_by_ids: run inside a transaction or snapshot)."""
     where = ["p.deleted = 0"]
     params: list[object] = []
     join = ""
@@ -175,7 +178,7 @@ def list_papers(
         "ORDER BY p.first_announced DESC, p.id LIMIT ? OFFSET ?"
     )
     ids = [r[0] for r in conn.execute(sql, (*params, limit, offset))]
-    found = papers_by_ids(conn, ids)
+    found = papers_by_ids(conn, ids, saved)
     return [found[i] for i in ids if i in found]
 
 
