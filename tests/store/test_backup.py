@@ -193,3 +193,44 @@ def test_rows_committed_with_synchronous_full_survive_a_kill_9(tmp_path: Path) -
     assert (tmp_path / "academichub.db-wal").stat().st_size > 0  # the rows are only in the WAL
     with open_store(url) as store:
         assert store.count_papers() == committed == 5 and store.integrity_ok()
+
+
+def test_compact_gives_pruned_vectors_space_back_and_keeps_every_paper(home: Path) -> None:
+    """Vectors of papers not announced lately are pruned (run-daily's retention); the file keeps their pages until
+    `compact`, which shrinks it and keeps every paper and announcement."""
+    from academichub.pipeline.paper_vectors import embed_papers
+    from academichub.rank.embedders import HashingEmbedder
+
+    live = home / "academichub.db"
+    with open_store(Settings(home=home).resolved_database_url) as store:
+        store_items(store, [paper(n) for n in range(40, 1500)])
+        embedder = HashingEmbedder()
+        embed_papers(store, embedder, store.list_papers(limit=2000))
+        assert store.prune_vectors(embedder.name, since=dt.date(2026, 5, 1)) == 1500
+    grown = sum(f.stat().st_size for f in (live, live.with_name("academichub.db-wal")) if f.exists())
+    before = counts(live)
+    result = run(home, "compact", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["bytes_before"] >= grown * 0.9 and report["bytes_after"] < report["bytes_before"] / 2
+    assert live.stat().st_size == report["bytes_after"] and counts(live) == before and before[2] == "ok"
+    assert (report["papers"], report["announcements"]) == before[:2] and not report["waiting_for_readers"]
+    said = run(home, "compact")
+    assert said.exit_code == 0 and said.output.startswith("Compacted: ") and "1500 papers" in said.output
+
+
+def test_compact_while_a_reader_holds_the_old_pages_says_the_file_shrinks_later(home: Path) -> None:
+    live = home / "academichub.db"
+    with closing(sqlite3.connect(live, isolation_level=None)) as reader:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM papers").fetchone()  # a read snapshot, as a serving page holds one
+        result = run(home, "compact")
+        reader.execute("COMMIT")
+    assert result.exit_code == 0, result.output
+    assert "the file shrinks once they are done" in result.output
+    assert counts(live) == (40, 40, "ok")
+
+
+def test_compact_without_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    result = run(tmp_path / "nowhere", "compact")
+    assert result.exit_code != 0 and "no database at" in (result.output + str(result.exception))

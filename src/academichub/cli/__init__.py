@@ -39,6 +39,7 @@ COMMANDS = {  # name → where it lives, imported when it runs (or when --help l
     "serve": "serve:serve",
     "backup": "backup:backup",
     "restore": "backup:restore",
+    "compact": "backup:compact",
     "user": "user:user",
 }
 

@@ -1,4 +1,5 @@
-"""`backup` and `restore`: an online copy of the database (checked before it is kept), and putting one back."""
+"""`backup`, `restore` and `compact`: an online copy of the database (checked before it is kept), putting one back,
+and giving the space of deleted rows back to the disk."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from academichub.cli.context import AppContext, pass_app
 from academichub.cli.papers import FORMAT
 from academichub.cli.render import print_json
 from academichub.errors import StoreError
-from academichub.store.backup import BackupReport, RestoreReport, backup_database, default_backup_path, restore_database
+from academichub.store.backup import (
+    BackupReport,
+    RestoreReport,
+    backup_database,
+    compact_database,
+    default_backup_path,
+    restore_database,
+)
 from academichub.store.db import sqlite_path_from_url
 
 
@@ -79,3 +87,24 @@ def restore(app: AppContext, path: Path, fmt: str) -> None:
         f"Restored {path}: {report.counts.papers} papers and {report.counts.announcements} announcements, "
         f"integrity_check {report.check.integrity}{aside}."
     )
+
+
+@click.command()
+@FORMAT
+@pass_app
+def compact(app: AppContext, fmt: str) -> None:
+    """Give the space of deleted rows (pruned vectors, folded papers) back to the disk (SQLite VACUUM).
+
+    The database keeps working meanwhile for readers; writers wait. It needs about the database's size free."""
+    report = compact_database(_live_path(app))
+    if fmt == "json":
+        print_json({"bytes_before": report.bytes_before, "bytes_after": report.bytes_after,
+                    "integrity": report.check.integrity, "papers": report.counts.papers,
+                    "announcements": report.counts.announcements, "waiting_for_readers": report.waiting})  # fmt: skip
+        return
+    click.echo(
+        f"Compacted: {report.bytes_before / 2**20:.1f} MiB → {report.bytes_after / 2**20:.1f} MiB; integrity_check "
+        f"{report.check.integrity}, {report.counts.papers} papers and {report.counts.announcements} announcements."
+    )
+    if report.waiting:
+        click.echo("Someone is reading the database (a running serve?): the file shrinks once they are done.")

@@ -1,4 +1,4 @@
-"""Online backup and restore of the SQLite database, and the "backup is stale or too small" check.
+"""Online backup, restore and compaction of the SQLite database, and the "backup is stale or too small" check.
 
 Backups use SQLite's online backup API in one step, inside a read transaction on the live
 database: the copy is the snapshot the counts were read from, while writers go on. A copy is
@@ -125,6 +125,42 @@ def backup_database(live: Path, target: Path) -> BackupReport:
     finally:
         partial.unlink(missing_ok=True)
     return BackupReport(target, counts, check, target.stat().st_size)
+
+
+@dataclass(frozen=True, slots=True)
+class CompactReport:
+    bytes_before: int  # the database file and its write-ahead log
+    bytes_after: int
+    counts: Counts
+    check: Check
+    waiting: bool  # readers held the old pages: the file shrinks at a later checkpoint, once they are done
+
+
+def _on_disk(live: Path) -> int:
+    wal = live.with_name(live.name + "-wal")
+    return live.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def compact_database(live: Path) -> CompactReport:
+    """Give the pages of deleted rows (pruned vectors, folded papers) back to the disk: SQLite VACUUM, which rewrites
+    the database as one transaction (it needs about the database's size free while it runs; on failure nothing is
+    changed), then a checkpoint that truncates the write-ahead log. Raises: StoreError (the database unchanged)."""
+    if not live.is_file():
+        raise StoreError(f"no database at {live}")
+    before = _on_disk(live)
+    try:
+        with closing(sqlite3.connect(live, isolation_level=None)) as conn:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            counts = read_counts(conn)
+            conn.execute("VACUUM")
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    except sqlite3.Error as exc:
+        need = f" (it needs about {before / 2**20:.0f} MiB free)" if "full" in str(exc).lower() else ""
+        raise StoreError(f"compacting {live} failed: {exc}{need}; nothing was changed") from exc
+    check = check_file(live)
+    if not check.ok or check.counts != counts:
+        raise StoreError(f"after compacting, {live} fails its check ({check.integrity}; {check.counts} vs {counts})")
+    return CompactReport(before, _on_disk(live), counts, check, bool(busy))
 
 
 def _keep_aside(live: Path, now: dt.datetime) -> Path | None:
