@@ -196,8 +196,8 @@ def test_rows_committed_with_synchronous_full_survive_a_kill_9(tmp_path: Path) -
 
 
 def test_compact_gives_pruned_vectors_space_back_and_keeps_every_paper(home: Path) -> None:
-    """Vectors of papers not announced lately are pruned (run-daily's retention); the file keeps their pages until
-    `compact`, which shrinks it and keeps every paper and announcement."""
+    """Vectors of papers not announced lately are pruned (as run-daily prunes sentence vectors); the file keeps their
+    pages until `compact`, which shrinks it and keeps every paper and announcement."""
     from academichub.pipeline.paper_vectors import embed_papers
     from academichub.rank.embedders import HashingEmbedder
 
