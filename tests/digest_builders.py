@@ -9,11 +9,13 @@ from academichub.models import (
     AnnounceType,
     Author,
     Digest,
+    FetchRun,
     Link,
     Paper,
     Radar,
     RawItem,
     Reason,
+    RunStatus,
     ScoredPaper,
 )
 
@@ -50,3 +52,16 @@ def arxiv_item(n: int, day: dt.date, title: str, abstract: str, *, listing: str 
         arxiv_id=f"2606.{n:05d}", version=1, categories=(listing,), listing=listing,
         announced=day, announce_type=AnnounceType.NEW,
     )  # fmt: skip
+
+
+def record_day_outcomes(store, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+    """Three sources' runs on `day`, one of each kind day_notes reports: failed (HTTP 503), no announcement with the
+    source's word for it (a holiday), and no announcement."""
+    outcomes = [("arxiv-rss:cs.LG", RunStatus.FAILED, "HTTP 503", ""),
+                ("arxiv-rss:cs.CV", RunStatus.NO_ANNOUNCEMENT, "", "holiday: no mailing"),
+                ("arxiv-rss:cs.CL", RunStatus.NO_ANNOUNCEMENT, "", "")]  # fmt: skip
+    for source, status, error, said in outcomes:
+        store.ensure_source(source, "arxiv-rss", source.split(":")[1])
+        run = store.start_run(FetchRun(source, dt.datetime.now(dt.UTC)), day)
+        run.status, run.error, run.note, run.finished_at = status, error, said, dt.datetime.now(dt.UTC)
+        store.finish_run(run)

@@ -10,6 +10,7 @@ from academichub.pipeline.digest import build_digest, stored_digest
 from academichub.pipeline.paper_vectors import embed_papers
 from academichub.rank.embedders import HashingEmbedder
 from academichub.store import open_store
+from digest_builders import record_day_outcomes
 from fake_embedders import Counting
 
 MON, TUE = dt.date(2026, 6, 29), dt.date(2026, 6, 30)
@@ -81,14 +82,7 @@ def test_every_note_on_the_days_sources_is_left_out_of_what_a_digest_saves(store
     from academichub.pipeline.digest import UNMATCHED_SENTENCES, day_notes, own_notes, seeds_unread
 
     day = dt.date(2026, 6, 27)
-    outcomes = [("arxiv-rss:cs.LG", RunStatus.FAILED, "HTTP 503", ""),
-                ("arxiv-rss:cs.CV", RunStatus.NO_ANNOUNCEMENT, "", "holiday: no mailing"),
-                ("arxiv-rss:cs.CL", RunStatus.NO_ANNOUNCEMENT, "", "")]  # fmt: skip
-    for source, status, error, said in outcomes:
-        store.ensure_source(source, "arxiv-rss", source.split(":")[1])
-        run = store.start_run(FetchRun(source, dt.datetime.now(dt.UTC)), day)
-        run.status, run.error, run.note, run.finished_at = status, error, said, dt.datetime.now(dt.UTC)
-        store.finish_run(run)
+    record_day_outcomes(store, day)
     on_the_day = day_notes(store, day)
     assert len(on_the_day) == 3 and own_notes(on_the_day) == ()
     mine = (UNMATCHED_SENTENCES, seeds_unread(3))

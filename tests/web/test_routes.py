@@ -14,6 +14,7 @@ from academichub.store import Store
 from academichub.web import security
 from academichub.web.app import create_app
 from academichub.web.i18n import note_text, translator
+from digest_builders import record_day_outcomes
 from web_demo_site import PASSWORD, csrf_from, sign_up
 
 
@@ -323,14 +324,7 @@ def test_every_note_reads_in_english_as_its_pipeline_text_and_in_chinese_otherwi
     """The English of a note is written twice (the pipeline's Note text for CLI, e-mail and JSON; the catalogue for
     the pages): they must not drift apart."""
     day = dt.date(2026, 6, 27)
-    outcomes = [("arxiv-rss:cs.LG", RunStatus.FAILED, "HTTP 503", ""),
-                ("arxiv-rss:cs.CV", RunStatus.NO_ANNOUNCEMENT, "", "holiday: no mailing"),
-                ("arxiv-rss:cs.CL", RunStatus.NO_ANNOUNCEMENT, "", "")]  # fmt: skip
-    for source, status, error, said in outcomes:
-        store.ensure_source(source, "arxiv-rss", source.split(":")[1])
-        run = store.start_run(FetchRun(source, dt.datetime.now(dt.UTC)), day)
-        run.status, run.error, run.note, run.finished_at = status, error, said, dt.datetime.now(dt.UTC)
-        store.finish_run(run)
+    record_day_outcomes(store, day)
     notes = [*day_notes(store, day), NO_PAPERS, UNMATCHED_SENTENCES, seeds_unread(7), day_unread(16, 200)]
     assert sorted(n.key for n in notes) == sorted(
         ["source_failed", "source_said", "source_quiet", "no_papers", "unmatched_sentences", "seeds_unread",
