@@ -234,3 +234,22 @@ def test_compact_while_a_reader_holds_the_old_pages_says_the_file_shrinks_later(
 def test_compact_without_a_database_is_a_clear_error(tmp_path: Path) -> None:
     result = run(tmp_path / "nowhere", "compact")
     assert result.exit_code != 0 and "no database at" in (result.output + str(result.exception))
+
+
+def test_compact_refused_by_a_writer_or_a_file_that_is_no_database_changes_nothing(home: Path) -> None:
+    from academichub.errors import StoreError
+    from academichub.store.backup import compact_database
+
+    live = home / "academichub.db"
+    with closing(sqlite3.connect(live, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")  # a daily run in the middle of a write
+        writer.execute("DELETE FROM announcements WHERE paper_id = (SELECT MIN(id) FROM papers)")
+        with pytest.raises(StoreError, match="locked; nothing was changed"):
+            compact_database(live, busy_timeout_s=0.2)
+        writer.execute("ROLLBACK")
+    assert counts(live) == (40, 40, "ok")
+    text = home / "notes.txt"
+    text.write_text("not a database\n" * 100)
+    with pytest.raises(StoreError, match="nothing was changed"):
+        compact_database(text)
+    assert text.read_text() == "not a database\n" * 100

@@ -34,7 +34,7 @@ class DayIndexes:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._last: tuple[_Key, DayIndex] | None = None
-        self.builds = 0  # days indexed by this process (for tests and logs: a kept day is not counted)
+        self.builds = 0  # days indexed by this process; a kept day taken again is not counted
 
     def index(self, papers: Sequence[Paper], vectors: NDArray[np.float32], day: dt.date) -> DayIndex:
         """`index_day(papers, vectors, day=day)`, the kept one when the papers and their vectors are the same."""

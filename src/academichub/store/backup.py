@@ -141,16 +141,17 @@ def _on_disk(live: Path) -> int:
     return live.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
 
-def compact_database(live: Path) -> CompactReport:
+def compact_database(live: Path, *, busy_timeout_s: float = 10.0) -> CompactReport:
     """Give the pages of deleted rows (pruned vectors, folded papers) back to the disk: SQLite VACUUM, which rewrites
     the database as one transaction (it needs about the database's size free while it runs; on failure nothing is
-    changed), then a checkpoint that truncates the write-ahead log. Raises: StoreError (the database unchanged)."""
+    changed), then a checkpoint that truncates the write-ahead log. A writer holding the database longer than
+    `busy_timeout_s` makes it give up. Raises: StoreError (the database unchanged)."""
     if not live.is_file():
         raise StoreError(f"no database at {live}")
     before = _on_disk(live)
     try:
         with closing(sqlite3.connect(live, isolation_level=None)) as conn:
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
             counts = read_counts(conn)
             conn.execute("VACUUM")
             busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
